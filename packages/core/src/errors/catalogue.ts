@@ -1,0 +1,84 @@
+/**
+ * The one catalogue of error codes. Codes are `area.reason`, stable, never reused; each has
+ * the HTTP status the native API answers with and a default human message. Core and service
+ * code throw only these codes; each dialect renders them into its own envelope.
+ * @see ../../../../docs/errors.md (generated from this table and checked by a test)
+ */
+export const errorCatalogue = {
+  // request: the shape of the HTTP request itself
+  'request.malformed_json': { status: 400, message: 'The request body is not valid JSON.' },
+  'request.invalid_body': { status: 400, message: 'The request body must be a JSON object.' },
+  'request.invalid_parameter': { status: 400, message: 'A query, path or header parameter is invalid.' },
+  'request.body_too_large': { status: 413, message: 'The request body is larger than the limit.' },
+  'request.unsupported_media_type': { status: 415, message: 'The request content type is not supported here.' },
+  'request.not_found': { status: 404, message: 'There is no such endpoint.' },
+  'request.method_not_allowed': { status: 405, message: 'The method is not allowed on this endpoint.' },
+  'request.precondition_malformed': { status: 400, message: 'The If-Match header is not a valid entity tag list.' },
+
+  // profile: reading and writing profile fields
+  'profile.validation_failed': { status: 400, message: 'One or more fields are invalid.' },
+  'profile.field_unknown': { status: 400, message: 'There is no such field.' },
+  'profile.field_not_writable': { status: 400, message: 'This field cannot be changed here.' },
+  'profile.field_not_nullable': { status: 400, message: 'This field cannot be null.' },
+  'profile.field_required': { status: 400, message: 'This field is required.' },
+  'profile.invalid_type': { status: 400, message: 'The value has the wrong type.' },
+  'profile.too_short': { status: 400, message: 'The value is too short.' },
+  'profile.too_long': { status: 400, message: 'The value is too long.' },
+  'profile.too_many_items': { status: 400, message: 'The list has too many items.' },
+  'profile.out_of_range': { status: 400, message: 'The number is out of range.' },
+  'profile.invalid_characters': { status: 400, message: 'The value contains characters that are not allowed.' },
+  'profile.invalid_choice': { status: 400, message: 'The value is not one of the allowed choices.' },
+  'profile.invalid_email': { status: 400, message: 'Enter a valid email address.' },
+  'profile.invalid_url': { status: 400, message: 'Enter a valid http or https URL.' },
+  'profile.invalid_date': { status: 400, message: 'Enter a valid date as YYYY-MM-DD.' },
+  'profile.date_not_past': { status: 400, message: 'The date must be in the past.' },
+  'profile.invalid_country': { status: 400, message: 'Enter an ISO 3166-1 country code.' },
+  'profile.invalid_language': { status: 400, message: 'Enter a well-formed BCP 47 language tag.' },
+  'profile.invalid_phone': { status: 400, message: 'Enter a phone number.' },
+  'profile.json_too_large': { status: 400, message: 'The JSON value is too large or too deeply nested.' },
+  'profile.version_conflict': { status: 412, message: 'The profile changed since you read it; reload and try again.' },
+  'profile.not_found': { status: 404, message: 'The profile does not exist.' },
+
+  // account: identities
+  'account.username_taken': { status: 400, message: 'That username is already taken.' },
+  'account.email_taken': { status: 400, message: 'That email address is already in use.' },
+  'account.not_found': { status: 404, message: 'The account does not exist.' },
+  'account.disabled': { status: 403, message: 'The account is disabled.' },
+  'org.not_found': { status: 404, message: 'The organization does not exist.' },
+  'org.slug_taken': { status: 400, message: 'That organization slug is already taken.' },
+  'org.invalid_slug': { status: 400, message: 'An organization slug is 1-64 lowercase letters, digits and hyphens.' },
+
+  // password: policy and changes
+  'password.incorrect': { status: 400, message: 'The current password is incorrect.' },
+  'password.required': { status: 400, message: 'The current password is required to set a new one.' },
+  'password.mismatch': { status: 400, message: 'The passwords do not match.' },
+  'password.too_short': { status: 400, message: 'The password is too short.' },
+  'password.too_long': { status: 400, message: 'The password is too long.' },
+  'password.contains_username': { status: 400, message: 'The password must not contain the username.' },
+  'password.contains_email': { status: 400, message: 'The password must not contain the email address.' },
+  'password.common': { status: 400, message: 'The password is on a list of commonly used passwords.' },
+  'password.too_weak': { status: 400, message: 'The password is too easy to guess.' },
+
+  // auth: who is calling
+  'auth.unauthenticated': { status: 401, message: 'Authentication credentials were not provided.' },
+  'auth.malformed_header': { status: 400, message: 'The Authorization header is malformed.' },
+  'auth.token_invalid': { status: 401, message: 'The access token is invalid.' },
+  'auth.token_expired': { status: 401, message: 'The access token has expired.' },
+  'auth.session_revoked': { status: 401, message: 'The session has ended; sign in again.' },
+  'auth.forbidden': { status: 403, message: 'You are not allowed to do this.' },
+  'auth.service_account_forbidden': { status: 403, message: 'Service accounts cannot use self-service endpoints.' },
+  'auth.rate_limited': { status: 429, message: 'Too many attempts; try again later.' },
+  'auth.invalid_grant': { status: 400, message: 'The credentials or grant are invalid.' },
+  'auth.unsupported_grant_type': { status: 400, message: 'The grant type is not supported.' },
+  'auth.invalid_request': { status: 400, message: 'The token request is missing a parameter or is malformed.' },
+
+  // internal
+  'internal.error': { status: 500, message: 'Something went wrong on our side.' },
+  'internal.unavailable': { status: 503, message: 'The service is not ready.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCatalogue, code);
+}

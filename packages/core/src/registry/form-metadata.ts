@@ -1,0 +1,59 @@
+import type { CompiledRegistry } from './compile.ts';
+import type { FieldDef, Section } from './types.ts';
+
+/** What a form needs to know about a field to render and pre-check it. */
+export interface FieldMetadata {
+  readonly name: string;
+  readonly label: string;
+  readonly description: string;
+  readonly section: Section;
+  readonly type: FieldDef['type'];
+  readonly writable: boolean;
+  readonly writer: FieldDef['writer'];
+  readonly nullable: boolean;
+  readonly public: boolean;
+  readonly default: FieldDef['default'];
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly maxItems?: number;
+  readonly itemMaxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly pattern?: string;
+  readonly values?: readonly string[];
+}
+
+export interface ProfileSchemaMetadata {
+  readonly sections: readonly { readonly name: Section; readonly fields: readonly string[] }[];
+  readonly fields: readonly FieldMetadata[];
+}
+
+/** The registry as data for forms (the portal) and for `GET /v1/profile-schema`. */
+export function formMetadata(reg: CompiledRegistry): ProfileSchemaMetadata {
+  const fields = reg.readableFields.map((def): FieldMetadata => {
+    const meta: Record<string, unknown> = {
+      name: def.name,
+      label: def.label,
+      description: def.description,
+      section: def.section,
+      type: def.type,
+      writable: def.writer === 'self',
+      writer: def.writer,
+      nullable: def.nullable,
+      public: def.public,
+      default: def.default,
+    };
+    for (const key of ['minLength', 'maxLength', 'maxItems', 'itemMaxLength', 'minimum', 'maximum', 'values'] as const) {
+      if (def[key] !== undefined) meta[key] = def[key];
+    }
+    if (def.pattern) meta['pattern'] = def.pattern.source;
+    return meta as unknown as FieldMetadata;
+  });
+  const sections: { name: Section; fields: string[] }[] = [];
+  for (const f of fields) {
+    let section = sections.find((s) => s.name === f.section);
+    if (!section) sections.push((section = { name: f.section, fields: [] }));
+    section.fields.push(f.name);
+  }
+  return { sections, fields };
+}

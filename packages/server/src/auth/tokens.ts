@@ -1,0 +1,136 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { ProfiledError } from '@profiled/core';
+import type { Repos } from '../storage/port.ts';
+
+const ALG = 'EdDSA';
+
+export interface AccessClaims {
+  /** Account id. */
+  readonly sub: string;
+  /** Session (refresh-token family) id. */
+  readonly sid: string;
+  /** Organization id of the active profile. */
+  readonly org: string;
+  /** Active profile id. */
+  readonly pid: string;
+}
+
+export interface TokenSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly accessTokenTtlSeconds: number;
+}
+
+type KeyLike = CryptoKey | Uint8Array;
+
+/**
+ * Access tokens: EdDSA (Ed25519) JWTs signed with keys kept in the database, so every
+ * instance signs and verifies with the same set. Keys are imported once and cached; an
+ * unknown `kid` triggers one reload (another instance may have added a key).
+ */
+export function createTokenService(repos: Repos, settings: TokenSettings, now: () => Date) {
+  let keys = new Map<string, { key: KeyLike; publicJwk: JWK; privateKey: KeyLike; created: string }>();
+  let signer: { kid: string; key: KeyLike } | undefined;
+  let lastReload = 0;
+
+  async function load() {
+    const rows = await repos.listSigningKeys();
+    const next = new Map<string, { key: KeyLike; publicJwk: JWK; privateKey: KeyLike; created: string }>();
+    for (const row of rows) {
+      const existing = keys.get(row.kid);
+      if (existing) {
+        next.set(row.kid, existing);
+        continue;
+      }
+      const publicJwk = JSON.parse(row.public_jwk) as JWK;
+      next.set(row.kid, {
+        key: await importJWK(publicJwk, ALG),
+        privateKey: await importJWK(JSON.parse(row.private_jwk) as JWK, ALG),
+        publicJwk,
+        created: row.created_at,
+      });
+    }
+    keys = next;
+    const newest = rows.at(-1);
+    signer = newest ? { kid: newest.kid, key: next.get(newest.kid)!.privateKey } : undefined;
+    lastReload = Date.now();
+  }
+
+  return {
+    /** Loads the signing keys, creating the first one on a fresh database. */
+    async init(): Promise<void> {
+      await load();
+      if (signer) return;
+      const { privateKey, publicKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+      const kid = randomUUID();
+      const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: ALG, use: 'sig' };
+      const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: ALG };
+      try {
+        await repos.insertSigningKey({ kid, alg: ALG, public_jwk: JSON.stringify(publicJwk), private_jwk: JSON.stringify(privateJwk), created_at: now().toISOString() });
+      } catch {
+        // Another instance created one first; use the keys as stored.
+      }
+      await load();
+    },
+
+    async sign(claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+      if (!signer) throw new Error('token service not initialised');
+      const iat = Math.floor(now().getTime() / 1000);
+      const token = await new SignJWT({ sid: claims.sid, org: claims.org, pid: claims.pid })
+        .setProtectedHeader({ alg: ALG, kid: signer.kid, typ: 'at+jwt' })
+        .setIssuer(settings.issuer)
+        .setAudience(settings.audience)
+        .setSubject(claims.sub)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + settings.accessTokenTtlSeconds)
+        .setJti(randomUUID())
+        .sign(signer.key);
+      return { token, expiresIn: settings.accessTokenTtlSeconds };
+    },
+
+    /** Verifies signature, algorithm, issuer, audience, expiry and the claims we rely on. */
+    async verify(token: string): Promise<AccessClaims & JWTPayload> {
+      try {
+        const { payload } = await jwtVerify(
+          token,
+          async (header) => {
+            let entry = header.kid ? keys.get(header.kid) : undefined;
+            if (!entry && header.kid && Date.now() - lastReload > 1000) {
+              await load();
+              entry = keys.get(header.kid);
+            }
+            if (!entry) throw new ProfiledError('auth.token_invalid');
+            return entry.key;
+          },
+          { issuer: settings.issuer, audience: settings.audience, algorithms: [ALG], requiredClaims: ['exp', 'iat', 'sub'], currentDate: now() },
+        );
+        const { sub, sid, org, pid } = payload as Record<string, unknown>;
+        if (typeof sub !== 'string' || typeof sid !== 'string' || typeof org !== 'string' || typeof pid !== 'string') {
+          throw new ProfiledError('auth.token_invalid');
+        }
+        return payload as AccessClaims & JWTPayload;
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw new ProfiledError('auth.token_expired');
+        throw new ProfiledError('auth.token_invalid');
+      }
+    },
+
+    /** The public keys, as `/.well-known/jwks.json` serves them. */
+    jwks(): { keys: JWK[] } {
+      return { keys: [...keys.values()].map((k) => k.publicJwk) };
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;
+
+/** An opaque secret (refresh token, API key body): 256 bits, base64url. */
+export function newSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Secrets are stored as SHA-256: they are high-entropy, so a slow hash adds nothing. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

@@ -1,0 +1,90 @@
+/**
+ * Configuration: the only module that reads `process.env`. Every variable is parsed and
+ * checked here, all problems are reported together at start-up, and the result is frozen.
+ * The README's configuration table lists the same variables.
+ */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** `NORMAL` (default) or `FULL`; see the README's durability note. */
+  readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The token issuer (`iss`) and the base of absolute URLs. */
+  readonly issuer: string;
+  /** The audience (`aud`) access tokens are minted for and checked against. */
+  readonly audience: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly bodyLimitBytes: number;
+  readonly loginMaxFailuresPerAccount: number;
+  readonly loginMaxFailuresPerIp: number;
+  readonly loginWindowSeconds: number;
+  readonly trustProxy: boolean;
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string) => env[name]?.trim() || fallback;
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, fallback: T, values: readonly T[]): T => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const v = (values.find((x) => x.toLowerCase() === raw.toLowerCase()));
+    if (!v) problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`);
+    return v ?? fallback;
+  };
+
+  const host = str('HOST', '127.0.0.1');
+  const port = int('PORT', 8080, 0, 65535);
+  const databaseUrl = str('DATABASE_URL', 'sqlite:./data/profiled.db');
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with sqlite: or postgres:// (got "${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}")`);
+  }
+  const issuer = str('PUBLIC_URL', `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  try {
+    const u = new URL(issuer);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    problems.push(`PUBLIC_URL must be an absolute http(s) URL (got "${issuer}")`);
+  }
+  const config: Config = {
+    host,
+    port,
+    databaseUrl,
+    sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL'] as const),
+    logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    issuer,
+    audience: str('TOKEN_AUDIENCE', 'profiled'),
+    accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL', 900, 30, 86_400),
+    refreshTokenTtlSeconds: int('REFRESH_TOKEN_TTL', 30 * 86_400, 60, 366 * 86_400),
+    bodyLimitBytes: int('BODY_LIMIT', 65_536, 1024, 10 * 1024 * 1024),
+    loginMaxFailuresPerAccount: int('LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1_000_000),
+    loginMaxFailuresPerIp: int('LOGIN_MAX_FAILURES_PER_IP', 50, 1, 1_000_000),
+    loginWindowSeconds: int('LOGIN_WINDOW', 900, 1, 86_400),
+    trustProxy: oneOf('TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
+    shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...overrides,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

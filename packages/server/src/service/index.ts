@@ -1,0 +1,20 @@
+import { createAccountService } from './accounts.ts';
+import { createProfileService } from './profiles.ts';
+import { createSessionService } from './sessions.ts';
+import type { ServiceDeps } from './types.ts';
+
+/** Every service over one set of dependencies. */
+export function createServices(deps: ServiceDeps) {
+  return {
+    profiles: createProfileService(deps),
+    sessions: createSessionService(deps),
+    accounts: createAccountService(deps),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+export type { Principal, Clock, ServiceDeps } from './types.ts';
+export type { ProfileView } from './profile-view.ts';
+export type { PatchRequest, PasswordChange } from './profiles.ts';
+export type { TokenPair } from './sessions.ts';
+export { API_KEY_PREFIX } from './sessions.ts';

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { ProfiledError } from '@profiled/core';
+import { verifyPassword } from '../auth/passwords.ts';
+import { hashSecret, newSecret } from '../auth/tokens.ts';
+import type { AccountRow, Repos } from '../storage/port.ts';
+import { throttleGuard } from './throttle.ts';
+import type { Principal, ServiceDeps } from './types.ts';
+
+export interface TokenPair {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly refresh_token: string;
+}
+
+/** API keys carry this prefix so they are recognisable in a leak scan and cheap to route. */
+export const API_KEY_PREFIX = 'pfd_';
+
+/**
+ * Sign-in and the bearer check: the password grant (throttled per account and per client
+ * address), rotating refresh tokens with reuse detection, and turning a presented access
+ * token or API key into a `Principal`.
+ */
+export function createSessionService(deps: ServiceDeps) {
+  const { storage, clock, tokens, settings } = deps;
+  const throttle = throttleGuard(deps);
+  const invalidGrant = () => new ProfiledError('auth.invalid_grant', { message: 'The username or password is incorrect.' });
+
+  async function issue(repos: Repos, account: AccountRow, sessionId: string, profileId: string, orgId: string): Promise<TokenPair> {
+    const refresh = newSecret();
+    const now = clock.now();
+    await repos.insertRefreshToken({
+      hash: hashSecret(refresh),
+      session_id: sessionId,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + settings.refreshTokenTtlSeconds * 1000).toISOString(),
+    });
+    const access = await tokens.sign({ sub: account.id, sid: sessionId, org: orgId, pid: profileId });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refresh };
+  }
+
+  return {
+    async passwordGrant(login: string, password: string, clientIp: string): Promise<TokenPair> {
+      const account = await storage.repos.findAccountByLogin(login);
+      const keys = [`login:${account?.id ?? login.toLowerCase()}`, `ip:${clientIp}`];
+      await throttle.check(keys);
+      const ok = await verifyPassword(account?.password_hash ?? null, password);
+      if (!account || !ok) {
+        await throttle.fail(keys);
+        throw invalidGrant();
+      }
+      if (account.status !== 'active' || account.kind === 'service') {
+        await throttle.fail(keys);
+        throw invalidGrant();
+      }
+      await throttle.clear([keys[0]!]);
+      const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));
+      return storage.transaction(async (tx) => {
+        const sessionId = randomUUID();
+        await tx.insertSession({ id: sessionId, account_id: account.id, profile_id: profile.id, created_at: clock.now().toISOString(), revoked_at: null });
+        return issue(tx, account, sessionId, profile.id, profile.org_id);
+      });
+    },
+
+    /** Rotates a refresh token. Presenting a used one ends its whole session (family). */
+    async refreshGrant(refreshToken: string): Promise<TokenPair> {
+      const now = clock.now().toISOString();
+      const outcome = await storage.transaction(async (tx) => {
+        const result = await tx.consumeRefreshToken(hashSecret(refreshToken), now);
+        if (result.status === 'reused') await tx.revokeSession(result.sessionId, now);
+        if (result.status !== 'ok') return { error: result.status } as const;
+        const session = await tx.findSession(result.sessionId);
+        const account = session && (await tx.findAccount(session.account_id));
+        const profile = session && (await tx.findProfile(session.profile_id));
+        if (!session || session.revoked_at || !account || account.status !== 'active' || !profile) return { error: 'revoked' } as const;
+        return { pair: await issue(tx, account, session.id, profile.id, profile.org_id) } as const;
+      });
+      if ('error' in outcome) {
+        throw new ProfiledError('auth.invalid_grant', {
+          message: outcome.error === 'reused' ? 'The refresh token was already used; the session has been ended.' : 'The refresh token is invalid, expired or revoked.',
+        });
+      }
+      return outcome.pair;
+    },
+
+    /** Ends the caller's session: its refresh tokens stop working, and so do its access tokens. */
+    async logout(principal: Principal): Promise<void> {
+      if (principal.sessionId) await storage.repos.revokeSession(principal.sessionId, clock.now().toISOString());
+    },
+
+    /** Turns a bearer credential into a principal, or throws a 401-class error. Fails closed. */
+    async authenticate(credential: string): Promise<Principal> {
+      if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(credential);
+      const claims = await tokens.verify(credential);
+      const session = await storage.repos.findSession(claims.sid);
+      if (!session || session.revoked_at || session.account_id !== claims.sub) throw new ProfiledError('auth.session_revoked');
+      const account = await storage.repos.findAccount(claims.sub);
+      if (!account || account.status !== 'active') throw new ProfiledError('auth.token_invalid');
+      return { accountId: account.id, kind: account.kind, profileId: claims.pid, orgId: claims.org, sessionId: claims.sid, via: 'token' };
+    },
+  };
+
+  async function authenticateApiKey(key: string): Promise<Principal> {
+    const row = await storage.repos.findApiKeyByHash(hashSecret(key));
+    if (!row || row.revoked_at) throw new ProfiledError('auth.token_invalid');
+    const account = await storage.repos.findAccount(row.account_id);
+    if (!account || account.status !== 'active') throw new ProfiledError('auth.token_invalid');
+    const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));
+    await storage.repos.touchApiKey(row.id, clock.now().toISOString());
+    return { accountId: account.id, kind: account.kind, profileId: profile.id, orgId: profile.org_id, sessionId: null, via: 'api_key' };
+  }
+}
+
+async function firstProfile(repos: Repos, accountId: string) {
+  const [first] = await repos.listProfilesOf(accountId);
+  if (!first) throw new ProfiledError('profile.not_found');
+  return { id: first.id, org_id: first.org_id };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;

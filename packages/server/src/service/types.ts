@@ -1,0 +1,39 @@
+import type { CompiledRegistry } from '@profiled/core';
+import type { PasswordChecker } from '../auth/passwords.ts';
+import type { TokenService } from '../auth/tokens.ts';
+import type { AccountKind, Storage } from '../storage/port.ts';
+
+/** Who is calling, as established by the bearer credential. */
+export interface Principal {
+  readonly accountId: string;
+  readonly kind: AccountKind;
+  /** The active profile: the only one `me` operations read or change. */
+  readonly profileId: string;
+  readonly orgId: string;
+  /** The session (refresh-token family); absent for API keys. */
+  readonly sessionId: string | null;
+  readonly via: 'token' | 'api_key';
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface ThrottleSettings {
+  readonly loginMaxFailuresPerAccount: number;
+  readonly loginMaxFailuresPerIp: number;
+  readonly loginWindowSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+}
+
+/** What every service is built from; assembled once in the composition root. */
+export interface ServiceDeps {
+  readonly storage: Storage;
+  readonly registry: CompiledRegistry;
+  readonly clock: Clock;
+  readonly passwords: PasswordChecker;
+  readonly tokens: TokenService;
+  readonly settings: ThrottleSettings;
+}
+
+export const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);

@@ -1,0 +1,185 @@
+import type { FieldValue } from '@profiled/core';
+
+/**
+ * The storage port: everything the services need from a database, in domain terms.
+ * Implementations live in `storage/<db>/`; nothing outside them imports a driver, and
+ * nothing branches on which database is behind the port.
+ */
+
+export interface OrgRow {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly settings: OrgSettings;
+  readonly created_at: string;
+}
+
+export interface OrgSettings {
+  readonly password_policy?: Partial<PasswordPolicy>;
+}
+
+export interface PasswordPolicy {
+  readonly min_length: number;
+  readonly max_length: number;
+  /** Lowest acceptable zxcvbn score, 0–4. */
+  readonly min_score: number;
+}
+
+export type AccountKind = 'human' | 'service' | 'admin';
+export type AccountStatus = 'active' | 'disabled';
+
+export interface AccountRow {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string | null;
+  readonly kind: AccountKind;
+  readonly password_hash: string | null;
+  readonly status: AccountStatus;
+  readonly default_org_id: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+/** A profile with its registry values, joined with its account's registry values. */
+export interface ProfileRecord {
+  readonly id: string;
+  readonly account_id: string;
+  readonly org_id: string;
+  readonly version: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+  /** Canonical field name → value, for every stored registry field (profile and account). */
+  readonly values: Readonly<Record<string, FieldValue>>;
+}
+
+export interface ProfileSummaryRow {
+  readonly id: string;
+  readonly org_id: string;
+  readonly org_slug: string;
+  readonly org_name: string;
+  readonly display_name: string;
+  readonly version: number;
+}
+
+/** One changed field in an event; a secret's change is recorded without its values. */
+export interface FieldChange {
+  readonly field: string;
+  readonly old?: unknown;
+  readonly new?: unknown;
+}
+
+export interface EventRow {
+  readonly profile_id: string;
+  readonly version: number;
+  readonly kind: string;
+  readonly actor_id: string | null;
+  readonly at: string;
+  readonly changes: readonly FieldChange[];
+}
+
+export interface SessionRow {
+  readonly id: string;
+  readonly account_id: string;
+  readonly profile_id: string;
+  readonly created_at: string;
+  readonly revoked_at: string | null;
+}
+
+export interface SigningKeyRow {
+  readonly kid: string;
+  readonly alg: string;
+  readonly private_jwk: string;
+  readonly public_jwk: string;
+  readonly created_at: string;
+}
+
+export interface ApiKeyRow {
+  readonly id: string;
+  readonly account_id: string;
+  readonly prefix: string;
+  readonly key_hash: string;
+  readonly name: string;
+  readonly created_at: string;
+  readonly last_used_at: string | null;
+  readonly revoked_at: string | null;
+}
+
+export type RefreshOutcome =
+  | { readonly status: 'ok'; readonly sessionId: string }
+  | { readonly status: 'reused'; readonly sessionId: string }
+  | { readonly status: 'expired'; readonly sessionId: string }
+  | { readonly status: 'unknown' };
+
+/** The operations, usable inside and outside a transaction. */
+export interface Repos {
+  insertOrg(org: OrgRow): Promise<void>;
+  findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
+
+  insertAccount(account: AccountRow): Promise<void>;
+  findAccount(id: string): Promise<AccountRow | undefined>;
+  /** By username or email, case-insensitively. */
+  findAccountByLogin(login: string): Promise<AccountRow | undefined>;
+  /** Is the username or email taken by an account other than `exceptId`? */
+  isTaken(field: 'username' | 'email', value: string, exceptId?: string): Promise<boolean>;
+  updateAccount(id: string, changes: Readonly<Record<string, FieldValue>>, updatedAt: string): Promise<void>;
+  setPasswordHash(id: string, hash: string, updatedAt: string): Promise<void>;
+
+  insertProfile(profile: Omit<ProfileRecord, 'values'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
+  /** `lock` takes a row lock until the transaction ends, where the database has them. */
+  findProfile(id: string, opts?: { lock?: boolean }): Promise<ProfileRecord | undefined>;
+  findProfileOf(accountId: string, orgId: string): Promise<ProfileRecord | undefined>;
+  listProfilesOf(accountId: string): Promise<ProfileSummaryRow[]>;
+  updateProfile(id: string, changes: Readonly<Record<string, FieldValue>>, version: number, updatedAt: string): Promise<void>;
+  followCounts(profileId: string): Promise<{ followers: number; following: number }>;
+  followRelation(viewerId: string, profileId: string): Promise<{ following: boolean; followedBack: boolean }>;
+
+  insertEvent(event: EventRow): Promise<void>;
+  /** Newest first, versions strictly below `beforeVersion` when given. */
+  listEvents(profileId: string, opts: { beforeVersion?: number; limit: number }): Promise<EventRow[]>;
+
+  insertSession(session: SessionRow): Promise<void>;
+  findSession(id: string): Promise<SessionRow | undefined>;
+  revokeSession(id: string, at: string): Promise<void>;
+  /** Revokes every live session of the account except `exceptId`; returns how many. */
+  revokeSessionsOf(accountId: string, at: string, exceptId?: string): Promise<number>;
+  insertRefreshToken(token: { hash: string; session_id: string; created_at: string; expires_at: string }): Promise<void>;
+  /** Marks the token used exactly once; a second use reports `reused`. */
+  consumeRefreshToken(hash: string, now: string): Promise<RefreshOutcome>;
+
+  listSigningKeys(): Promise<SigningKeyRow[]>;
+  insertSigningKey(key: SigningKeyRow): Promise<void>;
+
+  insertApiKey(key: ApiKeyRow): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined>;
+  listApiKeys(accountId: string): Promise<ApiKeyRow[]>;
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  touchApiKey(id: string, at: string): Promise<void>;
+
+  /** Counts one hit against `key` in a fixed window; returns the count and the window's end (epoch ms). */
+  hitRateLimit(key: string, windowMs: number, nowMs: number): Promise<{ count: number; resetAt: number }>;
+  peekRateLimit(key: string, nowMs: number): Promise<{ count: number; resetAt: number } | undefined>;
+  clearRateLimit(key: string): Promise<void>;
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+  readonly addedColumns: readonly string[];
+}
+
+export interface StorageCapabilities {
+  /** For logs and health output only; code must not branch on it. */
+  readonly name: string;
+  /** Whether `findProfile({lock: true})` takes a row lock (otherwise writers are serialised). */
+  readonly rowLocks: boolean;
+}
+
+export interface Storage {
+  readonly capabilities: StorageCapabilities;
+  readonly repos: Repos;
+  /** Runs `fn` in one transaction: its writes commit together, or none do. */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** Applies pending migrations and reconciles registry columns, under a lock. */
+  migrate(): Promise<MigrationReport>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

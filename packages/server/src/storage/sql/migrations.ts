@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { SqlFlavor } from './flavor.ts';
+
+/**
+ * The numbered schema migrations. A migration is immutable once shipped: fix forward with a
+ * new number. Registry field columns are not created here but by `reconcileRegistry`, so a
+ * field added to the registry needs no migration (only additive changes are made that way).
+ */
+export interface Migration {
+  readonly name: string;
+  up(db: Kysely<any>, flavor: SqlFlavor, now: string): Promise<void>;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    name: '0001_initial',
+    async up(db, f, now) {
+      const t = f.types;
+      await db.schema
+        .createTable('orgs')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('slug', t.text, (c) => c.notNull().unique())
+        .addColumn('name', t.text, (c) => c.notNull())
+        .addColumn('settings', t.json, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('accounts')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('username', t.text, (c) => c.notNull())
+        .addColumn('email', t.text)
+        .addColumn('kind', t.text, (c) => c.notNull())
+        .addColumn('password_hash', t.text)
+        .addColumn('status', t.text, (c) => c.notNull())
+        .addColumn('default_org_id', t.text, (c) => c.notNull().references('orgs.id'))
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('updated_at', t.text, (c) => c.notNull())
+        .execute();
+      await sql`create unique index accounts_username_ci on accounts (lower(username))`.execute(db);
+      await sql`create unique index accounts_email_ci on accounts (lower(email))`.execute(db);
+
+      await db.schema
+        .createTable('profiles')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('org_id', t.text, (c) => c.notNull().references('orgs.id'))
+        .addColumn('version', t.integer, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('updated_at', t.text, (c) => c.notNull())
+        .addUniqueConstraint('profiles_account_org', ['account_id', 'org_id'])
+        .execute();
+      await db.schema.createIndex('profiles_org').on('profiles').column('org_id').execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('id', sql.raw(f.autoIncrementPrimaryKey))
+        .addColumn('profile_id', t.text, (c) => c.notNull().references('profiles.id').onDelete('cascade'))
+        .addColumn('version', t.integer, (c) => c.notNull())
+        .addColumn('kind', t.text, (c) => c.notNull())
+        .addColumn('actor_id', t.text)
+        .addColumn('at', t.text, (c) => c.notNull())
+        .addColumn('changes', t.json, (c) => c.notNull())
+        .addUniqueConstraint('events_profile_version', ['profile_id', 'version'])
+        .execute();
+
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('profile_id', t.text, (c) => c.notNull().references('profiles.id').onDelete('cascade'))
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('revoked_at', t.text)
+        .execute();
+      await db.schema.createIndex('sessions_account').on('sessions').column('account_id').execute();
+
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', t.text, (c) => c.primaryKey())
+        .addColumn('session_id', t.text, (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('expires_at', t.text, (c) => c.notNull())
+        .addColumn('used_at', t.text)
+        .execute();
+      await db.schema.createIndex('refresh_tokens_session').on('refresh_tokens').column('session_id').execute();
+
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', t.text, (c) => c.primaryKey())
+        .addColumn('alg', t.text, (c) => c.notNull())
+        .addColumn('private_jwk', t.text, (c) => c.notNull())
+        .addColumn('public_jwk', t.text, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('prefix', t.text, (c) => c.notNull())
+        .addColumn('key_hash', t.text, (c) => c.notNull().unique())
+        .addColumn('name', t.text, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('last_used_at', t.text)
+        .addColumn('revoked_at', t.text)
+        .execute();
+
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', t.text, (c) => c.primaryKey())
+        .addColumn('count', t.integer, (c) => c.notNull())
+        .addColumn('reset_at', t.bigint, (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('follows')
+        .addColumn('follower_id', t.text, (c) => c.notNull().references('profiles.id').onDelete('cascade'))
+        .addColumn('followee_id', t.text, (c) => c.notNull().references('profiles.id').onDelete('cascade'))
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('follows_pk', ['follower_id', 'followee_id'])
+        .execute();
+      await db.schema.createIndex('follows_followee').on('follows').column('followee_id').execute();
+
+      await db
+        .insertInto('orgs')
+        .values({ id: randomUUID(), slug: 'default', name: 'Default', settings: f.encodeJson({}), created_at: now })
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,84 @@
+import type { CompiledRegistry, FieldDef } from '@profiled/core';
+import { sql, type Kysely } from 'kysely';
+import type { MigrationReport } from '../port.ts';
+import { columnKind, encodeValue, type SqlFlavor } from './flavor.ts';
+import { migrations, type Migration } from './migrations.ts';
+
+/**
+ * Brings a database up to date under the flavor's migration lock: first the numbered
+ * migrations not yet applied, in order; then the registry's
+ * columns, added where missing. A column whose type or nullability disagrees with the
+ * registry stops the start-up rather than being altered silently. The flavor runs all of
+ * it in one transaction, so a failed migration leaves the database as it was.
+ */
+export async function migrateDatabase(
+  db: Kysely<any>,
+  flavor: SqlFlavor,
+  registry: CompiledRegistry,
+  now: () => string,
+  list: readonly Migration[] = migrations,
+): Promise<MigrationReport> {
+  return flavor.withMigrationLock(db, async (locked) => {
+    await locked.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+    const done = new Set((await locked.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name as string));
+    const known = new Set(list.map((m) => m.name));
+    const unknown = [...done].filter((n) => !known.has(n));
+    if (unknown.length > 0) {
+      throw new Error(`database has migrations this version does not know (${unknown.join(', ')}); refusing to start an older version on it`);
+    }
+    const applied: string[] = [];
+    for (const m of list) {
+      if (done.has(m.name)) continue;
+      const at = now();
+      await m.up(locked, flavor, at);
+      await locked.insertInto('schema_migrations').values({ name: m.name, applied_at: at }).execute();
+      applied.push(m.name);
+    }
+    const addedColumns = [
+      ...(await reconcile(locked, flavor, 'profiles', registry.storedProfileFields)),
+      ...(await reconcile(locked, flavor, 'accounts', registry.storedAccountFields)),
+    ];
+    return { applied, addedColumns };
+  });
+}
+
+async function reconcile(db: Kysely<any>, flavor: SqlFlavor, table: string, fields: readonly FieldDef[]): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  const existing = new Map(tables.find((t) => t.name === table)?.columns.map((c) => [c.name, c]) ?? []);
+  const added: string[] = [];
+  const problems: string[] = [];
+  for (const def of fields) {
+    const column = existing.get(def.name);
+    if (column) {
+      if (def.nullable && !column.isNullable) {
+        problems.push(`${table}.${def.name} is NOT NULL but the registry declares it nullable`);
+      }
+      continue;
+    }
+    const type = flavor.types[columnKind(def)];
+    const fallback = def.default === null ? null : encodeValue(flavor, def, def.default);
+    await db.schema
+      .alterTable(table)
+      .addColumn(def.name, sql.raw(type), (c) => {
+        let col = c;
+        if (fallback !== null) col = col.defaultTo(literal(fallback));
+        if (!def.nullable) col = col.notNull();
+        return col;
+      })
+      .execute();
+    added.push(`${table}.${def.name}`);
+  }
+  if (problems.length > 0) throw new Error(`schema does not match the field registry:\n  ${problems.join('\n  ')}`);
+  return added;
+}
+
+/** DDL defaults cannot be bound parameters; the values come from the registry, never from a request. */
+function literal(value: unknown) {
+  if (typeof value === 'number' || typeof value === 'boolean') return sql.raw(String(value));
+  return sql.raw(`'${String(value).replace(/'/g, "''")}'`);
+}

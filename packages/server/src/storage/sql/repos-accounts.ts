@@ -1,0 +1,88 @@
+import type { CompiledRegistry } from '@profiled/core';
+import { ProfiledError } from '@profiled/core';
+import { sql, type Kysely } from 'kysely';
+import type { AccountRow, OrgRow, Repos } from '../port.ts';
+import { encodeValue, type SqlFlavor } from './flavor.ts';
+
+type AccountRepos = Pick<
+  Repos,
+  'insertOrg' | 'findOrg' | 'insertAccount' | 'findAccount' | 'findAccountByLogin' | 'isTaken' | 'updateAccount' | 'setPasswordHash'
+>;
+
+const ACCOUNT_COLUMNS = ['id', 'username', 'email', 'kind', 'password_hash', 'status', 'default_org_id', 'created_at', 'updated_at'] as const;
+
+/** Organization and account queries, shared by every SQL backend. */
+export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry): AccountRepos {
+  const toOrg = (r: Record<string, unknown>): OrgRow => ({
+    id: r['id'] as string,
+    slug: r['slug'] as string,
+    name: r['name'] as string,
+    settings: (f.decodeJson(r['settings']) ?? {}) as OrgRow['settings'],
+    created_at: r['created_at'] as string,
+  });
+  const accounts = () => db.selectFrom('accounts').select([...ACCOUNT_COLUMNS]);
+
+  return {
+    async insertOrg(org) {
+      try {
+        await db.insertInto('orgs').values({ ...org, settings: f.encodeJson(org.settings) }).execute();
+      } catch (err) {
+        throw uniqueViolation(err) ?? err;
+      }
+    },
+    async findOrg(by) {
+      const q = db.selectFrom('orgs').selectAll();
+      const row = await ('id' in by ? q.where('id', '=', by.id) : q.where('slug', '=', by.slug)).executeTakeFirst();
+      return row ? toOrg(row) : undefined;
+    },
+    async insertAccount(a) {
+      try {
+        await db.insertInto('accounts').values({ ...a }).execute();
+      } catch (err) {
+        throw uniqueViolation(err) ?? err;
+      }
+    },
+    async findAccount(id) {
+      return (await accounts().where('id', '=', id).executeTakeFirst()) as AccountRow | undefined;
+    },
+    async findAccountByLogin(login) {
+      const key = login.toLowerCase();
+      return (await accounts()
+        .where((eb) => eb.or([eb(sql`lower(username)`, '=', key), eb(sql`lower(email)`, '=', key)]))
+        .orderBy(sql`case when lower(username) = ${key} then 0 else 1 end`)
+        .executeTakeFirst()) as AccountRow | undefined;
+    },
+    async isTaken(field, value, exceptId) {
+      let q = db.selectFrom('accounts').select('id').where(sql`lower(${sql.ref(field)})`, '=', value.toLowerCase());
+      if (exceptId) q = q.where('id', '<>', exceptId);
+      return (await q.executeTakeFirst()) !== undefined;
+    },
+    async updateAccount(id, changes, updatedAt) {
+      const row: Record<string, unknown> = {};
+      for (const def of reg.storedAccountFields) {
+        if (Object.hasOwn(changes, def.name)) row[def.name] = encodeValue(f, def, changes[def.name]!);
+      }
+      if (Object.keys(row).length === 0) return;
+      try {
+        await db.updateTable('accounts').set({ ...row, updated_at: updatedAt }).where('id', '=', id).execute();
+      } catch (err) {
+        throw uniqueViolation(err) ?? err;
+      }
+    },
+    async setPasswordHash(id, hash, updatedAt) {
+      await db.updateTable('accounts').set({ password_hash: hash, updated_at: updatedAt }).where('id', '=', id).execute();
+    },
+  };
+}
+
+/**
+ * A lost race on a unique index (both databases name the index in the message) becomes the
+ * same domain error the service's pre-check gives.
+ */
+function uniqueViolation(err: unknown): ProfiledError | undefined {
+  const text = err instanceof Error ? `${err.message} ${(err as { constraint?: string }).constraint ?? ''}` : '';
+  if (text.includes('accounts_username_ci')) return new ProfiledError('account.username_taken', { issues: [{ field: 'username', code: 'account.username_taken', message: 'That username is already taken.' }] });
+  if (text.includes('accounts_email_ci')) return new ProfiledError('account.email_taken', { issues: [{ field: 'email', code: 'account.email_taken', message: 'That email address is already in use.' }] });
+  if (/orgs[._]slug/.test(text)) return new ProfiledError('org.slug_taken');
+  return undefined;
+}

@@ -1,0 +1,146 @@
+import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
+import type { Kysely } from 'kysely';
+import type { EventRow, ProfileRecord, Repos } from '../port.ts';
+import { decodeValue, encodeValue, type SqlFlavor } from './flavor.ts';
+
+type ProfileRepos = Pick<
+  Repos,
+  | 'insertProfile'
+  | 'findProfile'
+  | 'findProfileOf'
+  | 'listProfilesOf'
+  | 'updateProfile'
+  | 'followCounts'
+  | 'followRelation'
+  | 'insertEvent'
+  | 'listEvents'
+>;
+
+/** Profile, event and follow queries, shared by every SQL backend. */
+export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry): ProfileRepos {
+  const profileFields = reg.storedProfileFields;
+  const accountFields = reg.storedAccountFields;
+  const selection = [
+    'p.id',
+    'p.account_id',
+    'p.org_id',
+    'p.version',
+    'p.created_at',
+    'p.updated_at',
+    ...profileFields.map((d) => `p.${d.name}`),
+    ...accountFields.map((d) => `a.${d.name}`),
+  ];
+
+  const encode = (changes: Readonly<Record<string, FieldValue>>, allowed: readonly FieldDef[]) => {
+    const row: Record<string, unknown> = {};
+    for (const def of allowed) if (Object.hasOwn(changes, def.name)) row[def.name] = encodeValue(f, def, changes[def.name]!);
+    return row;
+  };
+
+  const toRecord = (row: Record<string, unknown>): ProfileRecord => {
+    const values: Record<string, FieldValue> = Object.create(null);
+    for (const def of profileFields) values[def.name] = decodeValue(f, def, row[def.name]);
+    for (const def of accountFields) values[def.name] = decodeValue(f, def, row[def.name]);
+    return {
+      id: row['id'] as string,
+      account_id: row['account_id'] as string,
+      org_id: row['org_id'] as string,
+      version: Number(row['version']),
+      created_at: row['created_at'] as string,
+      updated_at: row['updated_at'] as string,
+      values,
+    };
+  };
+
+  const baseQuery = () =>
+    db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select(selection);
+
+  return {
+    async insertProfile(p) {
+      await db
+        .insertInto('profiles')
+        .values({
+          id: p.id,
+          account_id: p.account_id,
+          org_id: p.org_id,
+          version: p.version,
+          created_at: p.created_at,
+          updated_at: p.updated_at,
+          ...encode(p.values, profileFields),
+        })
+        .execute();
+    },
+    async findProfile(id, opts) {
+      let q = baseQuery().where('p.id', '=', id);
+      if (opts?.lock && f.rowLocks) q = q.forUpdate('p');
+      const row = await q.executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async findProfileOf(accountId, orgId) {
+      const row = await baseQuery().where('p.account_id', '=', accountId).where('p.org_id', '=', orgId).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async listProfilesOf(accountId) {
+      const rows = await db
+        .selectFrom('profiles as p')
+        .innerJoin('orgs as o', 'o.id', 'p.org_id')
+        .select(['p.id', 'p.org_id', 'o.slug as org_slug', 'o.name as org_name', 'p.display_name', 'p.version'])
+        .where('p.account_id', '=', accountId)
+        .orderBy('p.created_at')
+        .orderBy('p.id')
+        .execute();
+      return rows.map((r) => ({ ...r, version: Number(r.version) }));
+    },
+    async updateProfile(id, changes, version, updatedAt) {
+      await db
+        .updateTable('profiles')
+        .set({ ...encode(changes, profileFields), version, updated_at: updatedAt })
+        .where('id', '=', id)
+        .execute();
+    },
+    async followCounts(profileId) {
+      const row = await db
+        .selectNoFrom((eb) => [
+          eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).where('followee_id', '=', profileId).as('followers'),
+          eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).where('follower_id', '=', profileId).as('following'),
+        ])
+        .executeTakeFirstOrThrow();
+      return { followers: Number(row.followers), following: Number(row.following) };
+    },
+    async followRelation(viewerId, profileId) {
+      const rows = await db
+        .selectFrom('follows')
+        .select(['follower_id', 'followee_id'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('follower_id', '=', viewerId), eb('followee_id', '=', profileId)]),
+            eb.and([eb('follower_id', '=', profileId), eb('followee_id', '=', viewerId)]),
+          ]),
+        )
+        .execute();
+      return {
+        following: rows.some((r) => r.follower_id === viewerId && r.followee_id === profileId),
+        followedBack: rows.some((r) => r.follower_id === profileId && r.followee_id === viewerId),
+      };
+    },
+    async insertEvent(e: EventRow) {
+      await db
+        .insertInto('events')
+        .values({ profile_id: e.profile_id, version: e.version, kind: e.kind, actor_id: e.actor_id, at: e.at, changes: f.encodeJson(e.changes) })
+        .execute();
+    },
+    async listEvents(profileId, opts) {
+      let q = db.selectFrom('events').selectAll().where('profile_id', '=', profileId);
+      if (opts.beforeVersion !== undefined) q = q.where('version', '<', opts.beforeVersion);
+      const rows = await q.orderBy('version', 'desc').limit(opts.limit).execute();
+      return rows.map((r) => ({
+        profile_id: r.profile_id,
+        version: Number(r.version),
+        kind: r.kind,
+        actor_id: r.actor_id,
+        at: r.at,
+        changes: f.decodeJson(r.changes) as EventRow['changes'],
+      }));
+    },
+  };
+}

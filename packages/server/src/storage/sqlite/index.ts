@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CompiledRegistry } from '@profiled/core';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Storage } from '../port.ts';
+import type { SqlFlavor } from '../sql/flavor.ts';
+import { migrateDatabase } from '../sql/migrator.ts';
+import { createRepos } from '../sql/repos.ts';
+
+export interface SqliteOptions {
+  /** File path, or `:memory:`. */
+  readonly path: string;
+  readonly synchronous: 'NORMAL' | 'FULL';
+  readonly registry: CompiledRegistry;
+  readonly now: () => string;
+}
+
+const flavor: SqlFlavor = {
+  name: 'sqlite',
+  // One connection per process; transactions begin IMMEDIATE, so writers are serialised.
+  rowLocks: false,
+  types: { text: 'text', integer: 'integer', bigint: 'integer', real: 'real', boolean: 'integer', json: 'text' },
+  autoIncrementPrimaryKey: 'integer primary key autoincrement',
+  encodeBoolean: (v) => (v ? 1 : 0),
+  decodeBoolean: (v) => v === 1 || v === true || v === '1',
+  encodeJson: (v) => JSON.stringify(v),
+  decodeJson: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  // A write transaction is the lock: a second process waits on busy_timeout, then finds
+  // the work done. SQLite DDL is transactional, so the whole migration commits at once.
+  withMigrationLock: (db, fn) => immediate(db, fn),
+};
+
+/** BEGIN IMMEDIATE takes the write lock up front, so a read-then-write never dead-ends in SQLITE_BUSY. */
+async function immediate<T>(db: Kysely<any>, fn: (conn: Kysely<any>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Opens the embedded SQLite store: WAL journal, foreign keys on, a busy timeout for other
+ * processes (the CLI beside a running server), and `synchronous` as configured — NORMAL
+ * keeps every committed transaction across a process crash; FULL also across power loss.
+ */
+export function createSqliteStorage(opts: SqliteOptions): Storage {
+  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const raw = new Database(opts.path);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma(`synchronous = ${opts.synchronous}`);
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+
+  // better-sqlite3 compiles a statement per prepare(); Kysely prepares per query, so keep
+  // compiled statements by SQL text. Statements are only ever run to completion (.all/.run),
+  // so none holds a read transaction open (the WAL checkpoint trap in recipes.md).
+  const cache = new Map<string, Database.Statement>();
+  const database = {
+    prepare(source: string) {
+      let stmt = cache.get(source);
+      if (!stmt) {
+        stmt = raw.prepare(source);
+        if (cache.size > 500) cache.clear();
+        cache.set(source, stmt);
+      }
+      return stmt;
+    },
+    close() {
+      raw.close();
+    },
+  };
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
+  const repos = createRepos(db, flavor, opts.registry);
+
+  return {
+    capabilities: { name: 'sqlite', rowLocks: false },
+    repos,
+    transaction: (fn) => immediate(db, (conn) => fn(createRepos(conn, flavor, opts.registry))),
+    migrate: () => migrateDatabase(db, flavor, opts.registry, opts.now),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
