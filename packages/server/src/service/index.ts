@@ -1,4 +1,5 @@
 import { createAccountService } from './accounts.ts';
+import { createCountryService } from './countries.ts';
 import { createProfileService } from './profiles.ts';
 import { createSessionService } from './sessions.ts';
 import type { ServiceDeps } from './types.ts';
@@ -9,6 +10,7 @@ export function createServices(deps: ServiceDeps) {
     profiles: createProfileService(deps),
     sessions: createSessionService(deps),
     accounts: createAccountService(deps),
+    countries: createCountryService(),
   };
 }
 
@@ -18,3 +20,4 @@ export type { ProfileView } from './profile-view.ts';
 export type { PatchRequest, PasswordChange } from './profiles.ts';
 export type { TokenPair } from './sessions.ts';
 export { API_KEY_PREFIX } from './sessions.ts';
+export type { Country } from './countries.ts';

@@ -17,8 +17,8 @@ export interface PatchRequest {
   /** Canonical field name → raw value, as the dialect translated it. */
   readonly changes: Readonly<Record<string, unknown>>;
   readonly password?: PasswordChange;
-  /** Apply only if the profile is still at this version (If-Match). */
-  readonly expectedVersion?: number;
+  /** Apply only if the profile is still at (one of) these versions (If-Match). */
+  readonly expectedVersion?: number | readonly number[];
   /** Issues the dialect found while translating; reported together with ours. */
   readonly issues?: readonly FieldIssue[];
 }
@@ -94,7 +94,8 @@ export function createProfileService(deps: ServiceDeps) {
 
       const record = await storage.transaction(async (tx) => {
         const before = await load(tx, principal, true);
-        if (req.expectedVersion !== undefined && req.expectedVersion !== before.version) {
+        const expected = req.expectedVersion;
+        if (expected !== undefined && !(typeof expected === 'number' ? expected === before.version : expected.includes(before.version))) {
           throw new ProfiledError('profile.version_conflict');
         }
         const diff = diffOf(before, changes);

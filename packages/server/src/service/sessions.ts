@@ -83,6 +83,9 @@ export function createSessionService(deps: ServiceDeps) {
       return outcome.pair;
     },
 
+    /** The public signing keys (JWK Set). */
+    jwks: () => tokens.jwks(),
+
     /** Ends the caller's session: its refresh tokens stop working, and so do its access tokens. */
     async logout(principal: Principal): Promise<void> {
       if (principal.sessionId) await storage.repos.revokeSession(principal.sessionId, clock.now().toISOString());

@@ -1,0 +1,134 @@
+import { parseArgs } from 'node:util';
+import { compileRegistry, ProfiledError, registry as defaultRegistry } from '@profiled/core';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { createApp } from '../http/app.ts';
+import { serve } from '../http/main.ts';
+import { openStorage } from '../storage/index.ts';
+
+const USAGE = `usage: profiled <command>
+  serve                                   serve the API and portal
+  migrate                                 apply database migrations and exit
+  org create --slug S --name N            create an organization
+  user create --email E --password P [--username U] [--org S] [--kind human|service|admin] [--display-name D]
+  apikey create --user <id|email|username> [--name N]
+  apikey list --user <id|email|username>
+  apikey revoke --id <key id>`;
+
+class UsageError extends Error {}
+
+type Spec = Record<string, { type: 'string' | 'boolean'; required?: boolean }>;
+
+function options(args: string[], spec: Spec): Record<string, string | undefined> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, { type: v.type }])), strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+  for (const [name, s] of Object.entries(spec)) {
+    if (s.required && (parsed.values[name] === undefined || parsed.values[name] === '')) throw new UsageError(`missing --${name}`);
+  }
+  return parsed.values as Record<string, string | undefined>;
+}
+
+/** Runs a command that needs the services, then closes the database. */
+async function withApp<T>(fn: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>): Promise<T> {
+  const app = await createApp({ config: loadConfig(process.env, { logLevel: (process.env['LOG_LEVEL'] as never) ?? 'warn' }) });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+/**
+ * The `profiled` command line: JSON on stdout; on bad arguments one line on stderr and exit
+ * code 2; on a refused operation (taken username, weak password…) its message and exit code 1.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        options(argv.slice(1), {});
+        await serve(loadConfig());
+        return 0;
+      case 'migrate': {
+        options(argv.slice(1), {});
+        const config = loadConfig();
+        const registry = compileRegistry(defaultRegistry);
+        const storage = await openStorage({ url: config.databaseUrl, registry, sqliteSynchronous: config.sqliteSynchronous, now: () => new Date().toISOString() });
+        try {
+          print({ ok: true, database: storage.capabilities.name, ...(await storage.migrate()) });
+        } finally {
+          await storage.close();
+        }
+        return 0;
+      }
+      case 'org':
+        if (sub !== 'create') throw new UsageError(`unknown command "org ${sub ?? ''}"`.trim());
+        {
+          const o = options(rest, { slug: { type: 'string', required: true }, name: { type: 'string', required: true } });
+          print(await withApp((app) => app.services.accounts.createOrg({ slug: o['slug']!, name: o['name']! })));
+        }
+        return 0;
+      case 'user':
+        if (sub !== 'create') throw new UsageError(`unknown command "user ${sub ?? ''}"`.trim());
+        {
+          const o = options(rest, {
+            email: { type: 'string' },
+            password: { type: 'string' },
+            username: { type: 'string' },
+            org: { type: 'string' },
+            kind: { type: 'string' },
+            'display-name': { type: 'string' },
+          });
+          const kind = o['kind'] ?? 'human';
+          if (!['human', 'service', 'admin'].includes(kind)) throw new UsageError('--kind must be human, service or admin');
+          if (kind !== 'service' && !o['email']) throw new UsageError('missing --email');
+          if (kind !== 'service' && !o['password']) throw new UsageError('missing --password');
+          if (kind === 'service' && !o['email'] && !o['username']) throw new UsageError('a service account needs --username or --email');
+          print(await withApp((app) => app.services.accounts.createAccount({ email: o['email'] ?? null, password: o['password'] ?? null, username: o['username'] ?? null, org: o['org'] ?? null, kind: kind as 'human', displayName: o['display-name'] ?? null })));
+        }
+        return 0;
+      case 'apikey': {
+        if (sub === 'create') {
+          const o = options(rest, { user: { type: 'string', required: true }, name: { type: 'string' } });
+          print(await withApp((app) => app.services.accounts.createApiKey(o['user']!, o['name'] ?? 'default')));
+        } else if (sub === 'list') {
+          const o = options(rest, { user: { type: 'string', required: true } });
+          print(await withApp((app) => app.services.accounts.listApiKeys(o['user']!)));
+        } else if (sub === 'revoke') {
+          const o = options(rest, { id: { type: 'string', required: true } });
+          print(await withApp((app) => app.services.accounts.revokeApiKey(o['id']!)));
+        } else throw new UsageError(`unknown command "apikey ${sub ?? ''}"`.trim());
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`profiled: ${err.message} (see profiled --help)\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`profiled: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof ProfiledError) {
+      const detail = err.issues.length ? err.issues.map((i) => `${i.field}: ${i.message}`).join('; ') : err.message;
+      process.stderr.write(`profiled: ${detail} [${err.code}]\n`);
+      return 1;
+    }
+    process.stderr.write(`profiled: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

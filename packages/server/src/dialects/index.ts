@@ -1,0 +1,5 @@
+import { nativeDialect } from './native/index.ts';
+import type { Dialect } from './port.ts';
+
+/** Every dialect the server mounts. Adding one is a folder and a line here; no core change. */
+export const dialects: readonly Dialect[] = [nativeDialect];

@@ -1,0 +1,16 @@
+import type { Dialect } from '../port.ts';
+import { renderProblem } from './problem.ts';
+import { meRoutes } from './routes-me.ts';
+import { publicRoutes } from './routes-public.ts';
+
+/** Profiled's own API: canonical names, JSON merge patch, ETags, RFC 9457 problems. */
+export const nativeDialect: Dialect = {
+  name: 'native',
+  prefix: '/v1',
+  description: "Profiled's native API: canonical snake_case fields, JSON merge patch, ETag/If-Match, RFC 9457 problem details.",
+  routes(scope, ctx) {
+    meRoutes(scope, ctx);
+    publicRoutes(scope, ctx);
+  },
+  renderError: renderProblem,
+};

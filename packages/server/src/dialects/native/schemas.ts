@@ -1,0 +1,39 @@
+import { objectSchema, type CompiledRegistry, type JsonSchema } from '@profiled/core';
+
+/** The problem-details schema every native error response documents. */
+export const problemSchema: JsonSchema = {
+  type: 'object',
+  title: 'Problem',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    code: { type: 'string', description: 'Stable error code from the error catalogue (area.reason).' },
+    request_id: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { pointer: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+};
+
+export const errorResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, { ...problemSchema, description: `Problem (${s})` }]));
+
+/** The profile as the native API returns and accepts it, straight from the registry. */
+export function profileSchemas(reg: CompiledRegistry) {
+  const readable = reg.readableFields;
+  return {
+    profile: objectSchema(readable, { title: 'Profile', writable: false }),
+    patch: {
+      ...objectSchema(readable.filter((f) => f.writer === 'self'), { title: 'ProfilePatch', writable: true }),
+      description: 'JSON merge patch (RFC 7396): omitted fields stay, null clears a nullable field. Unknown and read-only fields are refused.',
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { compileRegistry, registry as defaultRegistry, type Registry } from '@profiled/core';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { createPasswordChecker } from '../auth/passwords.ts';
+import { createTokenService } from '../auth/tokens.ts';
+import type { Config } from '../config/load.ts';
+import { dialects } from '../dialects/index.ts';
+import type { Dialect, DialectContext, RenderedError } from '../dialects/port.ts';
+import { renderProblem } from '../dialects/native/problem.ts';
+import { createServices, type Clock, type Services } from '../service/index.ts';
+import { openStorage } from '../storage/index.ts';
+import type { Storage } from '../storage/port.ts';
+import { challengeFor, createAuthHooks } from './bearer.ts';
+import { toProfiledError } from './framework-errors.ts';
+import { healthRoutes } from './health.ts';
+import { createLogger } from './logger.ts';
+import { registerMetrics } from './metrics.ts';
+import { oauthRoutes } from './oauth.ts';
+import { openApiOptions } from './openapi.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  /** Defaults to the registry Profiled ships; tests pass a copy with extra fields. */
+  readonly registry?: Registry;
+  readonly clock?: Clock;
+  /** Where logs go (stdout by default); tests capture them. */
+  readonly logDestination?: DestinationStream;
+}
+
+export interface App {
+  readonly server: FastifyInstance;
+  readonly services: Services;
+  readonly storage: Storage;
+  readonly logger: Logger;
+  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The composition root: the one place that opens the database, builds the services and
+ * wires every dialect into one Fastify server. Nothing else opens connections or reads config.
+ */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const registry = compileRegistry(deps.registry ?? defaultRegistry);
+  const logger = createLogger(config.logLevel, deps.logDestination);
+  const storage = await openStorage({ url: config.databaseUrl, registry, sqliteSynchronous: config.sqliteSynchronous, now: () => clock.now().toISOString() });
+  try {
+    const report = await storage.migrate();
+    if (report.applied.length || report.addedColumns.length) logger.info({ migration: report }, 'database migrated');
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  const tokens = createTokenService(storage.repos, config, () => clock.now());
+  await tokens.init();
+  const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config });
+
+  const server = Fastify({
+    loggerInstance: logger as unknown as import('fastify').FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
+    schemaController: { compilersFactory: { buildValidator: registryAwareValidator() as never } },
+  });
+  server.decorateRequest('principal', null);
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Request ids come from the client only when they look like ids; never trust raw input into logs.
+  server.addHook('onRequest', async (request) => {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(request.id)) (request as { id: string }).id = randomUUID();
+  });
+  server.removeContentTypeParser('text/plain');
+  server.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, server.getDefaultJsonParser('error', 'error') as never);
+
+  const https = config.issuer.startsWith('https:');
+  await server.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"],
+        'img-src': ["'self'", 'data:', 'https:'],
+        'script-src': ["'self'"],
+        'style-src': ["'self'", 'https:'],
+        // Upgrading requests only makes sense where HTTPS is served.
+        'upgrade-insecure-requests': https ? [] : null,
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  await server.register(swagger, openApiOptions(config, dialects));
+  await server.register(swaggerUi, { routePrefix: '/docs' });
+  const metrics = registerMetrics(server);
+
+  const fallback = errorHandler(renderProblem);
+  server.setErrorHandler(fallback);
+  server.setNotFoundHandler((request, reply) => fallback(Object.assign(new Error('not found'), { code: 'FST_ERR_NOT_FOUND' }), request, reply));
+
+  healthRoutes(server, { storage, metrics });
+  server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+  await server.register(oauthRoutes, { services, issuer: config.issuer, passwordGrant: true });
+
+  const hooks = createAuthHooks(services);
+  const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };
+  for (const dialect of dialects) await server.register(dialectPlugin(dialect, ctx), dialect.prefix ? { prefix: dialect.prefix } : {});
+
+  let closed = false;
+  return {
+    server,
+    services,
+    storage,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.close();
+      await storage.close();
+    },
+  };
+}
+
+/** A dialect in its own encapsulated scope: its routes, and its envelope for every error there. */
+function dialectPlugin(dialect: Dialect, ctx: DialectContext) {
+  return async (scope: FastifyInstance) => {
+    const handler = errorHandler(dialect.renderError);
+    scope.setErrorHandler(handler);
+    if (dialect.prefix) {
+      scope.setNotFoundHandler((request, reply) => handler(Object.assign(new Error('not found'), { code: 'FST_ERR_NOT_FOUND' }), request, reply));
+    }
+    scope.addHook('onRoute', (route) => {
+      route.schema = { ...(route.schema ?? {}), tags: [dialect.name] } as typeof route.schema;
+    });
+    await dialect.routes(scope, ctx);
+  };
+}
+
+function errorHandler(render: (e: ReturnType<typeof toProfiledError>, request: FastifyRequest) => RenderedError) {
+  return (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const e = toProfiledError(err);
+    if (e.code === 'internal.error') request.log.error({ err }, 'request failed');
+    const out = render(e, request);
+    if (out.status === 401 || e.code === 'auth.malformed_header') {
+      const challenge = challengeFor(e.code);
+      if (challenge) reply.header('www-authenticate', challenge);
+    }
+    if (out.headers) reply.headers(out.headers);
+    // Serialised here, so no route's response schema reshapes an error body.
+    return reply.code(out.status).type(out.contentType ?? 'application/json; charset=utf-8').send(JSON.stringify(out.body));
+  };
+}
+
+/** Fastify's Ajv for every schema, except bodies the registry walker validates (see dialects/support.ts). */
+function registryAwareValidator() {
+  const factory = AjvCompiler();
+  return (externalSchemas: unknown, options: unknown) => {
+    const compile = (factory as (a: unknown, b: unknown) => (route: { schema: Record<string, unknown> }) => unknown)(externalSchemas, options);
+    return (route: { schema: Record<string, unknown> }) => (route.schema['x-validated-by'] === 'registry' ? () => true : compile(route));
+  };
+}
