@@ -21,17 +21,16 @@ const tempDirs: string[] = [];
 after(() => {
   for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 });
-process.once('exit', () => {
-  void ownCluster?.then((c) => c.stop());
-});
+// stop() is synchronous, so it can run on exit, after every hook of every suite.
+let clusterToStop: PgCluster | undefined;
+process.once('exit', () => clusterToStop?.stop());
 
 async function pgAdminUrl(): Promise<string> {
   const fromRunner = process.env['PROFILED_TEST_PG_URL'];
   if (fromRunner) return fromRunner;
   ownCluster ??= startPgCluster();
-  const cluster = await ownCluster;
-  after(() => cluster.stop());
-  return cluster.url;
+  clusterToStop = await ownCluster;
+  return clusterToStop.url;
 }
 
 export const sqlite: Backend = {

@@ -10,7 +10,8 @@ export function fieldSchema(def: FieldDef): JsonSchema {
   const s = baseSchema(def);
   s['description'] = def.description;
   if (def.writer !== 'self') s['readOnly'] = true;
-  if (def.nullable) s['type'] = [s['type'], 'null'].flat().filter(Boolean);
+  // An untyped (any-JSON) schema already admits null.
+  if (def.nullable && s['type'] !== undefined) s['type'] = [s['type'], 'null'].flat();
   if (def.default !== null && def.writer !== 'computed' && !def.system) s['default'] = def.default;
   return s;
 }

@@ -33,7 +33,7 @@ function options(args: string[], spec: Spec): Record<string, string | undefined>
 
 /** Runs a command that needs the services, then closes the database. */
 async function withApp<T>(fn: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>): Promise<T> {
-  const app = await createApp({ config: loadConfig(process.env, { logLevel: (process.env['LOG_LEVEL'] as never) ?? 'warn' }) });
+  const app = await createApp({ config: loadConfig(undefined, {}, { logLevel: 'warn' }) });
   try {
     return await fn(app);
   } finally {

@@ -33,7 +33,8 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+/** `defaults` replace the built-in defaults (the CLI logs less); `overrides` win over everything. */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}, defaults: Partial<Pick<Config, 'logLevel'>> = {}): Config {
   const problems: string[] = [];
   const str = (name: string, fallback: string) => env[name]?.trim() || fallback;
   const int = (name: string, fallback: number, min: number, max: number) => {
@@ -72,7 +73,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port,
     databaseUrl,
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL'] as const),
-    logLevel: oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    logLevel: oneOf('LOG_LEVEL', defaults.logLevel ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     issuer,
     audience: str('TOKEN_AUDIENCE', 'profiled'),
     accessTokenTtlSeconds: int('ACCESS_TOKEN_TTL', 900, 30, 86_400),

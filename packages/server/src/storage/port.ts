@@ -1,4 +1,5 @@
 import type { FieldValue } from '@profiled/core';
+import type { Migration } from './sql/migrations.ts';
 
 /**
  * The storage port: everything the services need from a database, in domain terms.
@@ -166,6 +167,11 @@ export interface MigrationReport {
   readonly addedColumns: readonly string[];
 }
 
+/** Tables and columns as the database reports them (for checks against the registry). */
+export interface SchemaInfo {
+  readonly tables: ReadonlyMap<string, ReadonlyMap<string, { readonly nullable: boolean; readonly dataType: string }>>;
+}
+
 export interface StorageCapabilities {
   /** For logs and health output only; code must not branch on it. */
   readonly name: string;
@@ -178,8 +184,12 @@ export interface Storage {
   readonly repos: Repos;
   /** Runs `fn` in one transaction: its writes commit together, or none do. */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
-  /** Applies pending migrations and reconciles registry columns, under a lock. */
-  migrate(): Promise<MigrationReport>;
+  /**
+   * Applies pending migrations and reconciles registry columns, under a lock. `migrations`
+   * replaces the shipped list (tests use it to play a newer release).
+   */
+  migrate(opts?: { readonly migrations?: readonly Migration[] }): Promise<MigrationReport>;
+  inspectSchema(): Promise<SchemaInfo>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

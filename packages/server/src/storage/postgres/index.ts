@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
-import { migrateDatabase } from '../sql/migrator.ts';
+import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createRepos } from '../sql/repos.ts';
 
 export interface PostgresOptions {
@@ -51,7 +51,8 @@ export function createPostgresStorage(opts: PostgresOptions): Storage {
     capabilities: { name: 'postgres', rowLocks: true },
     repos: createRepos(db, flavor, opts.registry),
     transaction: (fn) => db.transaction().execute((trx) => fn(createRepos(trx, flavor, opts.registry))),
-    migrate: () => migrateDatabase(db, flavor, opts.registry, opts.now),
+    migrate: (o) => migrateDatabase(db, flavor, opts.registry, opts.now, o?.migrations),
+    inspectSchema: () => inspectSchema(db),
     async ping() {
       await sql`select 1`.execute(db);
     },

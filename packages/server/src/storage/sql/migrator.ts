@@ -1,6 +1,6 @@
 import type { CompiledRegistry, FieldDef } from '@profiled/core';
 import { sql, type Kysely } from 'kysely';
-import type { MigrationReport } from '../port.ts';
+import type { MigrationReport, SchemaInfo } from '../port.ts';
 import { columnKind, encodeValue, type SqlFlavor } from './flavor.ts';
 import { migrations, type Migration } from './migrations.ts';
 
@@ -66,7 +66,8 @@ async function reconcile(db: Kysely<any>, flavor: SqlFlavor, table: string, fiel
       .alterTable(table)
       .addColumn(def.name, sql.raw(type), (c) => {
         let col = c;
-        if (fallback !== null) col = col.defaultTo(literal(fallback));
+        // DDL defaults cannot be bound parameters; sql.lit escapes the registry's value.
+        if (fallback !== null) col = col.defaultTo(sql.lit(fallback));
         if (!def.nullable) col = col.notNull();
         return col;
       })
@@ -77,8 +78,8 @@ async function reconcile(db: Kysely<any>, flavor: SqlFlavor, table: string, fiel
   return added;
 }
 
-/** DDL defaults cannot be bound parameters; the values come from the registry, never from a request. */
-function literal(value: unknown) {
-  if (typeof value === 'number' || typeof value === 'boolean') return sql.raw(String(value));
-  return sql.raw(`'${String(value).replace(/'/g, "''")}'`);
+/** Every table's columns, through Kysely's introspection (works on each backend). */
+export async function inspectSchema(db: Kysely<any>): Promise<SchemaInfo> {
+  const tables = await db.introspection.getTables();
+  return { tables: new Map(tables.map((t) => [t.name, new Map(t.columns.map((c) => [c.name, { nullable: c.isNullable, dataType: c.dataType }]))])) };
 }

@@ -5,7 +5,7 @@ import type { CompiledRegistry } from '@profiled/core';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
-import { migrateDatabase } from '../sql/migrator.ts';
+import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createRepos } from '../sql/repos.ts';
 
 export interface SqliteOptions {
@@ -84,7 +84,8 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
     capabilities: { name: 'sqlite', rowLocks: false },
     repos,
     transaction: (fn) => immediate(db, (conn) => fn(createRepos(conn, flavor, opts.registry))),
-    migrate: () => migrateDatabase(db, flavor, opts.registry, opts.now),
+    migrate: (o) => migrateDatabase(db, flavor, opts.registry, opts.now, o?.migrations),
+    inspectSchema: () => inspectSchema(db),
     async ping() {
       await sql`select 1`.execute(db);
     },
