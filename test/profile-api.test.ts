@@ -198,3 +198,46 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  describe(`usernames and emails share one sign-in namespace (${backend.name})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer(backend);
+    });
+    after(() => server.close());
+
+    it('a username equal to another account\'s email (or the reverse) is refused, so a login name is never ambiguous', async () => {
+      const a = await server.createUser();
+      const b = await server.createUser();
+      const res = await server.request('PATCH', '/v1/me/profile', { token: b.token, body: { username: a.email } });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.errors[0].code, 'account.username_taken');
+      const rev = await server.request('PATCH', '/v1/me/profile', { token: b.token, body: { email: a.username + '@example.net' } });
+      assert.equal(rev.status, 200, 'an unrelated address is fine');
+      const clash = await server.request('PATCH', '/v1/me/profile', { token: a.token, body: { username: rev.body.email } });
+      assert.equal(clash.body.errors[0].code, 'account.username_taken');
+    });
+  });
+}
+
+for (const backend of backends) {
+  describe(`?access_token= works on every protected endpoint (${backend.name})`, () => {
+    let server: TestServer;
+    let user: TestUser;
+    before(async () => {
+      server = await startServer(backend);
+      user = await server.createUser();
+    });
+    after(() => server.close());
+
+    for (const [method, path] of [['GET', '/v1/me/profile'], ['GET', '/v1/me/profiles'], ['GET', '/v1/me/history?limit=5'], ['PATCH', '/v1/me/profile']] as const) {
+      it(`${method} ${path} with the token in the query → 2xx, and the token never reaches the log`, async () => {
+        const sep = path.includes('?') ? '&' : '?';
+        const res = await server.request(method, `${path}${sep}access_token=${user.token}`, method === 'PATCH' ? { body: { city: 'Query Town' } } : {});
+        assert.equal(res.status, 200, res.text);
+        assert.ok(!server.logs.some((l) => l.includes(user.token.split('.')[2]!)), 'token signature found in logs');
+      });
+    }
+  });
+}

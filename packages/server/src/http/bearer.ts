@@ -10,8 +10,11 @@ import type { Principal, Services } from '../service/index.ts';
  */
 export function bearerOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  const query = (request.query as Record<string, unknown> | undefined)?.['access_token'];
-  if (query !== undefined && typeof query !== 'string') throw new ProfiledError('auth.malformed_header', { message: 'access_token must be given once.' });
+  // Read from the raw URL: route query schemas strip parameters they do not declare.
+  const at = request.url.indexOf('?');
+  const values = at < 0 ? [] : new URLSearchParams(request.url.slice(at + 1)).getAll('access_token');
+  if (values.length > 1) throw new ProfiledError('auth.malformed_header', { message: 'access_token must be given once.' });
+  const query = values[0];
   if (header !== undefined) {
     const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
     if (!m) throw new ProfiledError('auth.malformed_header');

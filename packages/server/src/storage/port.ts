@@ -120,7 +120,7 @@ export interface Repos {
   findAccount(id: string): Promise<AccountRow | undefined>;
   /** By username or email, case-insensitively. */
   findAccountByLogin(login: string): Promise<AccountRow | undefined>;
-  /** Is the username or email taken by an account other than `exceptId`? */
+  /** Is `value` the username or the email of an account other than `exceptId`? Both fields share one namespace, since sign-in accepts either. */
   isTaken(field: 'username' | 'email', value: string, exceptId?: string): Promise<boolean>;
   updateAccount(id: string, changes: Readonly<Record<string, FieldValue>>, updatedAt: string): Promise<void>;
   setPasswordHash(id: string, hash: string, updatedAt: string): Promise<void>;

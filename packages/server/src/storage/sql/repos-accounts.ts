@@ -52,8 +52,11 @@ export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         .orderBy(sql`case when lower(username) = ${key} then 0 else 1 end`)
         .executeTakeFirst()) as AccountRow | undefined;
     },
-    async isTaken(field, value, exceptId) {
-      let q = db.selectFrom('accounts').select('id').where(sql`lower(${sql.ref(field)})`, '=', value.toLowerCase());
+    async isTaken(_field, value, exceptId) {
+      // Usernames may look like email addresses, and sign-in accepts either: a value is taken
+      // when any other account uses it as its username or as its email.
+      const key = value.toLowerCase();
+      let q = db.selectFrom('accounts').select('id').where((eb) => eb.or([eb(sql`lower(username)`, '=', key), eb(sql`lower(email)`, '=', key)]));
       if (exceptId) q = q.where('id', '<>', exceptId);
       return (await q.executeTakeFirst()) !== undefined;
     },
