@@ -241,3 +241,30 @@ for (const backend of backends) {
     }
   });
 }
+
+for (const backend of backends) {
+  describe(`derived fields (${backend.name})`, () => {
+    let server: TestServer;
+    let user: TestUser;
+    before(async () => {
+      server = await startServer(backend);
+      user = await server.createUser();
+    });
+    after(() => server.close());
+
+    it('the E.164 form of a phone follows the number and the profile country; it cannot be written', async () => {
+      let res = await server.request('PATCH', '/v1/me/profile', { token: user.token, body: { mobile_phone: '030 901820', country: 'DE' } });
+      assert.equal(res.body.mobile_phone_e164, '+4930901820');
+      res = await server.request('PATCH', '/v1/me/profile', { token: user.token, body: { country: 'GB', mobile_phone: '07911 123456' } });
+      assert.equal(res.body.mobile_phone_e164, '+447911123456');
+      res = await server.request('PATCH', '/v1/me/profile', { token: user.token, body: { mobile_phone: '123' } });
+      assert.equal(res.body.mobile_phone_e164, null, 'an unparseable number has no E.164 form');
+      res = await server.request('PATCH', '/v1/me/profile', { token: user.token, body: { landline: '+44 12345' } });
+      assert.equal(res.body.landline_e164, null, 'too short to be a valid number');
+      res = await server.request('PATCH', '/v1/me/profile', { token: user.token, body: { landline: '+1 (415) 253-0000' } });
+      assert.equal(res.body.landline_e164, '+14152530000');
+      const refused = await server.request('PATCH', '/v1/me/profile', { token: user.token, body: { mobile_phone_e164: '+4930901820' } });
+      assert.equal(refused.body.errors[0].code, 'profile.field_not_writable');
+    });
+  });
+}

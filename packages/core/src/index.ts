@@ -2,7 +2,8 @@
 export type * from './registry/types.ts';
 export { field } from './registry/define.ts';
 export { registry } from './registry/fields.ts';
-export { compileRegistry, parseChanges, type CompiledRegistry, type ParseOptions, type ParseResult } from './registry/compile.ts';
+export { compileRegistry, deriveChanges, parseChanges, type CompiledRegistry, type ParseOptions, type ParseResult } from './registry/compile.ts';
+export { toE164 } from './registry/phone.ts';
 export { charLength, isEmail, isHttpUrl, type ValueContext } from './registry/values.ts';
 export { fieldSchema, objectSchema, type JsonSchema } from './registry/json-schema.ts';
 export { formMetadata, type FieldMetadata, type ProfileSchemaMetadata } from './registry/form-metadata.ts';

@@ -40,6 +40,10 @@ export interface Profile {
   mobile_phone: string | null;
   /** Landline phone number. */
   landline: string | null;
+  /** The mobile number in E.164 form, when it can be parsed (with the profile's country as the default region). */
+  mobile_phone_e164: string | null;
+  /** The landline number in E.164 form, when it can be parsed (with the profile's country as the default region). */
+  landline_e164: string | null;
   /** Street address. */
   street: string;
   /** Postal or ZIP code. */

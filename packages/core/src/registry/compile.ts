@@ -9,6 +9,8 @@ export interface CompiledRegistry {
   /** Fields with a storage column that the registry (not a migration) owns. */
   readonly storedProfileFields: readonly FieldDef[];
   readonly storedAccountFields: readonly FieldDef[];
+  /** Stored computed fields, recomputed when one of their inputs changes. */
+  readonly derivedFields: readonly FieldDef[];
   /** Fields the directory may show. */
   readonly publicFields: readonly FieldDef[];
   /** Everything a person may read about their own profile: all but secrets. */
@@ -28,12 +30,19 @@ export function compileRegistry(fields: Registry): CompiledRegistry {
     byName.set(def.name, def);
     parsers.set(def.name, compileValueParser(def));
   }
-  const stored = (owner: FieldDef['owner']) => fields.filter((f) => f.owner === owner && !f.system && f.writer !== 'computed');
+  for (const def of fields) {
+    for (const input of def.derivedFrom ?? []) {
+      if (!byName.has(input)) throw new Error(`registry: "${def.name}" is derived from unknown field "${input}"`);
+    }
+    if (def.derivedFrom && (!def.derive || def.writer !== 'computed')) throw new Error(`registry: derived field "${def.name}" must be computed and have derive()`);
+  }
+  const stored = (owner: FieldDef['owner']) => fields.filter((f) => f.owner === owner && !f.system && (f.writer !== 'computed' || f.derivedFrom));
   return Object.freeze({
     fields,
     byName,
     storedProfileFields: stored('profile'),
     storedAccountFields: stored('account'),
+    derivedFields: fields.filter((f) => f.derivedFrom),
     publicFields: fields.filter((f) => f.public && !f.secret),
     readableFields: fields.filter((f) => !f.secret),
     parser: (name: string) => parsers.get(name),
@@ -79,4 +88,20 @@ export function parseChanges(reg: CompiledRegistry, input: Readonly<Record<strin
     else issues.push(issue(name, result.code, result.message, raw));
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, changes };
+}
+
+/**
+ * The derived values a change implies: every stored computed field with an input among the
+ * changes, recomputed over the values after the change.
+ */
+export function deriveChanges(
+  reg: CompiledRegistry,
+  before: Readonly<Record<string, FieldValue>>,
+  changes: Readonly<Record<string, FieldValue>>,
+): Record<string, FieldValue> {
+  const derived: Record<string, FieldValue> = Object.create(null);
+  const touched = (def: FieldDef) => def.derivedFrom!.some((input) => Object.hasOwn(changes, input));
+  const merged = { ...before, ...changes };
+  for (const def of reg.derivedFields) if (touched(def)) derived[def.name] = def.derive!(merged);
+  return derived;
 }

@@ -1,4 +1,5 @@
 import { field } from './define.ts';
+import { toE164 } from './phone.ts';
 import type { FieldDef, Registry } from './types.ts';
 
 /**
@@ -39,6 +40,8 @@ const personal: FieldDef[] = [
   field({ name: 'preferred_language', section: 'personal', type: 'language', maxLength: 10, nullable: true, description: 'Preferred language as a BCP 47 tag, e.g. "en" or "pt-BR".' }),
   field({ name: 'mobile_phone', section: 'personal', type: 'phone', maxLength: 40, nullable: true, description: 'Mobile phone number, in any common format.' }),
   field({ name: 'landline', section: 'personal', type: 'phone', maxLength: 40, nullable: true, description: 'Landline phone number.' }),
+  field({ name: 'mobile_phone_e164', label: 'Mobile phone (E.164)', section: 'personal', type: 'string', writer: 'computed', nullable: true, derivedFrom: ['mobile_phone', 'country'], derive: (v) => toE164(v['mobile_phone'], v['country']), description: 'The mobile number in E.164 form, when it can be parsed (with the profile\'s country as the default region).' }),
+  field({ name: 'landline_e164', label: 'Landline (E.164)', section: 'personal', type: 'string', writer: 'computed', nullable: true, derivedFrom: ['landline', 'country'], derive: (v) => toE164(v['landline'], v['country']), description: 'The landline number in E.164 form, when it can be parsed (with the profile\'s country as the default region).' }),
 ];
 
 const address: FieldDef[] = [

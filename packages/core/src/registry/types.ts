@@ -82,6 +82,12 @@ export interface FieldDef {
   readonly maxDepth?: number;
   /** A secret is never returned, logged or recorded in history. */
   readonly secret?: boolean;
+  /**
+   * A computed field that is stored: recomputed from these fields whenever one of them
+   * changes, in the same write.
+   */
+  readonly derivedFrom?: readonly string[];
+  readonly derive?: (values: Readonly<Record<string, FieldValue>>) => FieldValue;
 }
 
 export type Registry = readonly FieldDef[];

@@ -10,6 +10,7 @@ const USAGE = `usage: profiled <command>
   migrate                                 apply database migrations and exit
   org create --slug S --name N            create an organization
   user create --email E --password P [--username U] [--org S] [--kind human|service|admin] [--display-name D]
+  profile create --user <id|email|username> --org S [--display-name D]
   apikey create --user <id|email|username> [--name N]
   apikey list --user <id|email|username>
   apikey revoke --id <key id>`;
@@ -91,6 +92,13 @@ export async function main(argv: string[]): Promise<number> {
           if (kind !== 'service' && !o['password']) throw new UsageError('missing --password');
           if (kind === 'service' && !o['email'] && !o['username']) throw new UsageError('a service account needs --username or --email');
           print(await withApp((app) => app.services.accounts.createAccount({ email: o['email'] ?? null, password: o['password'] ?? null, username: o['username'] ?? null, org: o['org'] ?? null, kind: kind as 'human', displayName: o['display-name'] ?? null })));
+        }
+        return 0;
+      case 'profile':
+        if (sub !== 'create') throw new UsageError(`unknown command "profile ${sub ?? ''}"`.trim());
+        {
+          const o = options(rest, { user: { type: 'string', required: true }, org: { type: 'string', required: true }, 'display-name': { type: 'string' } });
+          print(await withApp((app) => app.services.accounts.addProfile(o['user']!, o['org']!, o['display-name'] ?? null)));
         }
         return 0;
       case 'apikey': {

@@ -92,6 +92,29 @@ export function createAccountService(deps: ServiceDeps) {
       return { ...visible, org: org.slug, profile_id: profileId };
     },
 
+    /** Adds a profile for an existing account in another organization (a second membership). */
+    async addProfile(ref: string, orgSlug: string, displayName?: string | null) {
+      const account = await resolveAccount(ref);
+      const org = await orgBySlug(orgSlug);
+      if (await storage.repos.findProfileOf(account.id, org.id)) {
+        throw new ProfiledError('profile.validation_failed', { message: `The account already has a profile in "${orgSlug}".`, issues: [{ field: 'org', code: 'profile.validation_failed', message: 'A profile in this organization exists already.' }] });
+      }
+      const values: Record<string, FieldValue> = Object.create(null);
+      for (const def of registry.storedProfileFields) values[def.name] = def.default;
+      if (displayName) {
+        const parsed = parseChanges(registry, { display_name: displayName }, { writers: ['self'], today: today(clock) });
+        if (!parsed.ok) throw validationFailed(parsed.issues);
+        Object.assign(values, parsed.changes);
+      }
+      const id = randomUUID();
+      const at = clock.now().toISOString();
+      await storage.transaction(async (tx) => {
+        await tx.insertProfile({ id, account_id: account.id, org_id: org.id, version: 1, created_at: at, updated_at: at, values });
+        await tx.insertEvent({ profile_id: id, version: 1, kind: 'profile.created', actor_id: null, at, changes: [] });
+      });
+      return { id, account_id: account.id, org: org.slug, org_id: org.id, display_name: values['display_name'] };
+    },
+
     /** Creates an API key for a service account; the key is returned once and stored hashed. */
     async createApiKey(ref: string, name = 'default') {
       const account = await resolveAccount(ref);

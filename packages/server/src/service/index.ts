@@ -1,5 +1,6 @@
 import { createAccountService } from './accounts.ts';
 import { createCountryService } from './countries.ts';
+import { createDirectoryService } from './directory.ts';
 import { createProfileService } from './profiles.ts';
 import { createSessionService } from './sessions.ts';
 import type { ServiceDeps } from './types.ts';
@@ -11,6 +12,7 @@ export function createServices(deps: ServiceDeps) {
     sessions: createSessionService(deps),
     accounts: createAccountService(deps),
     countries: createCountryService(),
+    directory: createDirectoryService(deps),
   };
 }
 
@@ -21,3 +23,4 @@ export type { PatchRequest, PasswordChange } from './profiles.ts';
 export type { TokenPair } from './sessions.ts';
 export { API_KEY_PREFIX } from './sessions.ts';
 export type { Country } from './countries.ts';
+export type { DirectoryPage } from './directory.ts';

@@ -1,4 +1,4 @@
-import { issue, parseChanges, ProfiledError, validationFailed, type FieldIssue, type FieldValue, type Writer } from '@profiled/core';
+import { deriveChanges, issue, parseChanges, ProfiledError, validationFailed, type FieldIssue, type FieldValue, type Writer } from '@profiled/core';
 import { hashPassword, resolvePolicy, verifyPassword } from '../auth/passwords.ts';
 import type { FieldChange, ProfileRecord, Repos } from '../storage/port.ts';
 import { toView, type ProfileView } from './profile-view.ts';
@@ -98,11 +98,11 @@ export function createProfileService(deps: ServiceDeps) {
         if (expected !== undefined && !(typeof expected === 'number' ? expected === before.version : expected.includes(before.version))) {
           throw new ProfiledError('profile.version_conflict');
         }
-        const diff = diffOf(before, changes);
+        const diff = diffOf(before, { ...changes, ...deriveChanges(registry, before.values, changes) });
         if (diff.length === 0 && !newHash) return before;
         const at = clock.now().toISOString();
         const version = before.version + 1;
-        const applied = Object.fromEntries(diff.map((d) => [d.field, changes[d.field]!])) as Record<string, FieldValue>;
+        const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
         await tx.updateProfile(before.id, applied, version, at);
         await tx.updateAccount(before.account_id, applied, at);
         const recorded: FieldChange[] = [...diff];

@@ -83,6 +83,19 @@ export function createSessionService(deps: ServiceDeps) {
       return outcome.pair;
     },
 
+    /**
+     * Makes another of the account's profiles the active one for this session and answers a
+     * new access token for it; the session's refresh token follows the switch.
+     */
+    async switchProfile(principal: Principal, profileId: string): Promise<Omit<TokenPair, 'refresh_token'>> {
+      const profile = await storage.repos.findProfile(profileId);
+      if (!profile || profile.account_id !== principal.accountId) throw new ProfiledError('profile.not_found');
+      if (!principal.sessionId) throw new ProfiledError('auth.service_account_forbidden');
+      await storage.repos.setSessionProfile(principal.sessionId, profile.id);
+      const access = await tokens.sign({ sub: principal.accountId, sid: principal.sessionId, org: profile.org_id, pid: profile.id });
+      return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+    },
+
     /** The public signing keys (JWK Set). */
     jwks: () => tokens.jwks(),
 

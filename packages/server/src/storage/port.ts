@@ -131,6 +131,11 @@ export interface Repos {
   findProfileOf(accountId: string, orgId: string): Promise<ProfileRecord | undefined>;
   listProfilesOf(accountId: string): Promise<ProfileSummaryRow[]>;
   updateProfile(id: string, changes: Readonly<Record<string, FieldValue>>, version: number, updatedAt: string): Promise<void>;
+  /**
+   * Public profiles of an org for the member directory, ordered by display name then id,
+   * after the keyset cursor when given.
+   */
+  listPublicProfiles(orgId: string, opts: { after?: { name: string; id: string }; limit: number }): Promise<ProfileRecord[]>;
   followCounts(profileId: string): Promise<{ followers: number; following: number }>;
   followRelation(viewerId: string, profileId: string): Promise<{ following: boolean; followedBack: boolean }>;
 
@@ -141,6 +146,8 @@ export interface Repos {
   insertSession(session: SessionRow): Promise<void>;
   findSession(id: string): Promise<SessionRow | undefined>;
   revokeSession(id: string, at: string): Promise<void>;
+  /** Makes another of the account's profiles the session's active one. */
+  setSessionProfile(id: string, profileId: string): Promise<void>;
   /** Revokes every live session of the account except `exceptId`; returns how many. */
   revokeSessionsOf(accountId: string, at: string, exceptId?: string): Promise<number>;
   insertRefreshToken(token: { hash: string; session_id: string; created_at: string; expires_at: string }): Promise<void>;

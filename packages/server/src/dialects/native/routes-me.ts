@@ -91,6 +91,20 @@ export function meRoutes(app: FastifyInstance, ctx: DialectContext): void {
     },
   }, async (request) => ({ profiles: await services.profiles.list(principalOf(request)) }));
 
+  app.post('/me/profiles/:profileId/activate', {
+    preHandler: ctx.authenticateSelf,
+    schema: {
+      summary: 'Switch my active profile',
+      description: 'Makes another profile of the account (another organization) the active one and answers a new access token for it. The session, and its refresh token, follow the switch.',
+      security,
+      params: Type.Object({ profileId: Type.String({ maxLength: 64 }) }),
+      response: {
+        200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer() }),
+        ...errorResponses(401, 403, 404),
+      },
+    },
+  }, async (request) => services.sessions.switchProfile(principalOf(request), (request.params as { profileId: string }).profileId));
+
   app.get('/me/history', {
     preHandler: ctx.authenticateSelf,
     schema: {

@@ -6,6 +6,7 @@ type CredentialRepos = Pick<
   | 'insertSession'
   | 'findSession'
   | 'revokeSession'
+  | 'setSessionProfile'
   | 'revokeSessionsOf'
   | 'insertRefreshToken'
   | 'consumeRefreshToken'
@@ -32,6 +33,9 @@ export function credentialRepos(db: Kysely<any>): CredentialRepos {
     },
     async revokeSession(id, at) {
       await db.updateTable('sessions').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    },
+    async setSessionProfile(id, profileId) {
+      await db.updateTable('sessions').set({ profile_id: profileId }).where('id', '=', id).execute();
     },
     async revokeSessionsOf(accountId, at, exceptId) {
       let q = db.updateTable('sessions').set({ revoked_at: at }).where('account_id', '=', accountId).where('revoked_at', 'is', null);

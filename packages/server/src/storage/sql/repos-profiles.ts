@@ -10,6 +10,7 @@ type ProfileRepos = Pick<
   | 'findProfileOf'
   | 'listProfilesOf'
   | 'updateProfile'
+  | 'listPublicProfiles'
   | 'followCounts'
   | 'followRelation'
   | 'insertEvent'
@@ -97,6 +98,15 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         .set({ ...encode(changes, profileFields), version, updated_at: updatedAt })
         .where('id', '=', id)
         .execute();
+    },
+    async listPublicProfiles(orgId, opts) {
+      let q = baseQuery().where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
+      if (opts.after) {
+        const { name, id } = opts.after;
+        q = q.where((eb) => eb.or([eb('p.display_name', '>', name), eb.and([eb('p.display_name', '=', name), eb('p.id', '>', id)])]));
+      }
+      const rows = await q.orderBy('p.display_name').orderBy('p.id').limit(opts.limit).execute();
+      return rows.map(toRecord);
     },
     async followCounts(profileId) {
       const row = await db
