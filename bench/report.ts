@@ -1,0 +1,51 @@
+/** One line of the bench table. */
+export interface Row {
+  readonly name: string;
+  readonly targeted: boolean;
+  readonly skipped?: string;
+  readonly requests?: number;
+  readonly reqPerSec?: number;
+  readonly p50?: number;
+  readonly p99?: number;
+  readonly errors?: number;
+  /** req/s as a share of the baseline's. */
+  readonly ratio?: number | null;
+  /** p99 as a multiple of the baseline's. */
+  readonly p99Ratio?: number | null;
+}
+
+interface Report {
+  readonly database: string;
+  readonly machine: { cores: number; cpu: string; node: string };
+  readonly server: { peakRssMb: number };
+  readonly targets: { minRatio: number; maxP99Ratio: number; maxErrors: number; maxPeakRssMb: number };
+  readonly rows: readonly Row[];
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${Math.round(x * 100)} %`);
+
+/** The verdict on one targeted row against the targets. */
+export function verdict(row: Row, t: Report['targets']): string {
+  if (!row.targeted) return '';
+  if (row.skipped) return 'skipped';
+  const ok = (row.ratio ?? 0) >= t.minRatio && (row.p99Ratio ?? Infinity) <= t.maxP99Ratio && (row.errors ?? 1) <= t.maxErrors;
+  return ok ? 'meets' : 'MISSES';
+}
+
+/** A Markdown table (it reads well in a terminal and pastes into bench/README.md). */
+export function formatTable(report: Report): string {
+  const lines = [
+    `database: ${report.database} · ${report.machine.cores} cores (${report.machine.cpu}) · node ${report.machine.node} · server peak RSS ${report.server.peakRssMb} MB (target < ${report.targets.maxPeakRssMb})`,
+    '',
+    '| scenario | req/s | p50 ms | p99 ms | errors | vs baseline req/s | vs baseline p99 | target |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of report.rows) {
+    if (r.skipped) {
+      lines.push(`| ${r.name} | — | — | — | — | — | — | ${r.skipped} |`);
+      continue;
+    }
+    lines.push(`| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${pct(r.ratio)} | ${r.p99Ratio ? `${r.p99Ratio.toFixed(1)}×` : ''} | ${verdict(r, report.targets)} |`);
+  }
+  return lines.join('\n');
+}

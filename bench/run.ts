@@ -1,0 +1,159 @@
+/**
+ * `npm run bench [-- --pg] [-- --smoke]`: the real server against a bare node:http + SQLite
+ * baseline, in one run, on this machine. Prints a table and writes bench/results/latest.json
+ * (or smoke.json with --smoke, the one-second-per-scenario run `npm test` uses).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createDatabase, freePort, startPgCluster, type PgCluster } from '../test/support/pg-cluster.ts';
+import { drive, type LoadResult } from './load.ts';
+import { formatTable, type Row } from './report.ts';
+import { loginScenario, refreshScenario, scenarios, type Scenario } from './scenarios.ts';
+import { seed, type SeededAccount } from './seed.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    pg: { type: 'boolean', default: false },
+    smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const smoke = args.smoke!;
+const warmup = smoke ? 0 : 3;
+const seconds = smoke ? 1 : 10;
+const connections = Number(args.connections);
+const accountCount = smoke ? 100 : 1000;
+const root = new URL('..', import.meta.url).pathname;
+
+const children: ChildProcess[] = [];
+let cluster: PgCluster | undefined;
+const tmp = mkdtempSync(join(tmpdir(), 'profiled-bench-'));
+function cleanup() {
+  for (const c of children) c.kill('SIGKILL');
+  cluster?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+process.on('SIGINT', () => process.exit(130));
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function peakRssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function measure(label: string, run: (s: number) => Promise<LoadResult>): Promise<LoadResult> {
+  if (warmup > 0) await run(warmup);
+  const result = await run(seconds);
+  process.stdout.write(`  ${label}: ${result.reqPerSec} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}\n`);
+  return result;
+}
+
+const databaseUrl = args.pg ? createDatabase((cluster = await startPgCluster()).url, 'bench') : `sqlite:${join(tmp, 'profiled.db')}`;
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+process.stdout.write(`seeding ${accountCount} accounts on ${args.pg ? 'PostgreSQL' : 'SQLite'}…\n`);
+const accounts = await seed(databaseUrl, accountCount, base);
+
+const server = spawn(process.execPath, [join(root, 'packages/server/bin/profiled.js'), 'serve'], {
+  env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', LOGIN_MAX_FAILURES_PER_IP: '1000000' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+children.push(server);
+await waitFor(`${base}/healthz`);
+const documented = new Set(Object.keys(((await (await fetch(`${base}/openapi.json`)).json()) as { paths: object }).paths).map((p) => p.replace(/\{[^}]+\}/g, ':p')));
+
+const baselinePort = await freePort();
+const baselineToken = 'baseline-shared-token';
+const baselineProc = fork(join(root, 'bench/baseline.ts'), [join(tmp, 'baseline.db'), String(baselinePort), baselineToken], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+children.push(baselineProc);
+await new Promise<void>((resolve) => baselineProc.once('message', () => resolve()));
+
+const account = (n: number): SeededAccount => accounts[n % accounts.length]!;
+const headersFor = (r: { token?: string; contentType?: string; body?: string }) => {
+  const h: Record<string, string> = {};
+  if (r.token) h['authorization'] = `Bearer ${r.token}`;
+  if (r.body !== undefined) h['content-type'] = r.contentType ?? 'application/json';
+  return h;
+};
+const runScenario = (s: Scenario) => (secs: number) =>
+  drive({ url: base, connections, seconds: secs, method: s.method, next: (n) => { const r = s.request(n, account(n)); return { path: r.path, headers: headersFor(r), ...(r.body !== undefined ? { body: r.body } : {}) }; } });
+
+process.stdout.write('baseline (node:http + better-sqlite3)\n');
+const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+const baselineFigures = {
+  get: await measure('baseline GET', (secs) => drive({ url: baselineUrl, connections, seconds: secs, method: 'GET', next: (n) => ({ path: `/profile/${n}`, headers: { authorization: `Bearer ${baselineToken}` } }) })),
+  patch: await measure('baseline PATCH', (secs) =>
+    drive({ url: baselineUrl, connections, seconds: secs, method: 'PATCH', next: (n) => ({ path: `/profile/${n}`, headers: { authorization: `Bearer ${baselineToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ given_name: `Given${n}`, family_name: `Family${n}`, display_name: `Member ${n}`, city: `City${n}`, street: `${n} Main St`, post_code: `${10000 + (n % 89999)}`, position: `Analyst ${n}`, company_name: `Company ${n}`, business_area: `Area ${n % 97}`, website: `https://example.com/${n}` }) }) }),
+  ),
+};
+
+const rows: Row[] = [
+  { name: 'baseline GET', targeted: false, ...baselineFigures.get, ratio: 1 },
+  { name: 'baseline PATCH', targeted: false, ...baselineFigures.patch, ratio: 1 },
+];
+const selected = scenarios.filter((s) => !args.only || s.name.includes(args.only));
+process.stdout.write('Profiled\n');
+for (const s of selected) {
+  if (!documented.has(s.requires)) {
+    rows.push({ name: s.name, targeted: s.targeted, skipped: 'not served by this build' });
+    process.stdout.write(`  ${s.name}: skipped (not served by this build)\n`);
+    continue;
+  }
+  const result = await measure(s.name, runScenario(s));
+  const b = s.baseline ? baselineFigures[s.baseline] : undefined;
+  rows.push({ name: s.name, targeted: s.targeted, ...result, ratio: b ? result.reqPerSec / b.reqPerSec : null, p99Ratio: b ? result.p99 / Math.max(b.p99, 1) : null });
+}
+
+if (!args.only) {
+  // Each connection rotates through its own refresh tokens: a used one is never sent twice.
+  const pool = accounts.map((a) => a.refreshToken);
+  const refresh = await measure(refreshScenario.name, (secs) =>
+    drive({
+      url: base,
+      connections,
+      seconds: secs,
+      method: 'POST',
+      next: () => ({ path: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=refresh_token&refresh_token=${pool.shift() ?? ''}` }),
+      onResponse: (status, body) => {
+        if (status === 200) pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+      },
+    }),
+  );
+  rows.push({ name: refreshScenario.name, targeted: false, ...refresh, ratio: null });
+  const login = await measure(loginScenario.name, runScenario(loginScenario));
+  rows.push({ name: loginScenario.name, targeted: false, ...login, ratio: null });
+}
+
+const rssMb = peakRssMb(server.pid);
+const report = {
+  date: new Date().toISOString(),
+  database: args.pg ? 'postgres' : 'sqlite',
+  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+  settings: { connections, warmupSeconds: warmup, measuredSeconds: seconds, accounts: accountCount, logLevel: process.env['LOG_LEVEL'] ?? 'info' },
+  server: { peakRssMb: rssMb },
+  targets: { minRatio: 0.6, maxP99Ratio: 3, maxErrors: 0, maxPeakRssMb: 200 },
+  rows,
+};
+process.stdout.write(`\n${formatTable(report)}\n`);
+const out = join(root, 'bench/results', smoke ? 'smoke.json' : `latest${args.pg ? '-pg' : ''}.json`);
+writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`written to ${out}\n`);
+const failures = rows.filter((r) => r.targeted && !r.skipped && r.errors !== undefined && r.errors > 0);
+process.exit(failures.length > 0 ? 1 : 0);
