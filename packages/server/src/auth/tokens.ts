@@ -4,6 +4,8 @@ import { ProfiledError } from '@profiled/core';
 import type { Repos } from '../storage/port.ts';
 
 const ALG = 'EdDSA';
+/** Verified tokens remembered (oldest evicted first); bounded so memory stays flat. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface AccessClaims {
   /** Account id. */
@@ -33,6 +35,7 @@ export function createTokenService(repos: Repos, settings: TokenSettings, now: (
   let keys = new Map<string, { key: KeyLike; publicJwk: JWK; privateKey: KeyLike; created: string }>();
   let signer: { kid: string; key: KeyLike } | undefined;
   let lastReload = 0;
+  const verified = new Map<string, AccessClaims & JWTPayload>();
 
   async function load() {
     const rows = await repos.listSigningKeys();
@@ -89,8 +92,18 @@ export function createTokenService(repos: Repos, settings: TokenSettings, now: (
       return { token, expiresIn: settings.accessTokenTtlSeconds };
     },
 
-    /** Verifies signature, algorithm, issuer, audience, expiry and the claims we rely on. */
+    /**
+     * Verifies signature, algorithm, issuer, audience, expiry and the claims we rely on. A
+     * token that verified once is remembered until it expires (its bytes cannot change, so
+     * neither can the verdict); expiry is checked on every use.
+     */
     async verify(token: string): Promise<AccessClaims & JWTPayload> {
+      const known = verified.get(token);
+      if (known) {
+        if ((known.exp ?? 0) * 1000 > now().getTime()) return known;
+        verified.delete(token);
+        throw new ProfiledError('auth.token_expired');
+      }
       try {
         const { payload } = await jwtVerify(
           token,
@@ -109,6 +122,8 @@ export function createTokenService(repos: Repos, settings: TokenSettings, now: (
         if (typeof sub !== 'string' || typeof sid !== 'string' || typeof org !== 'string' || typeof pid !== 'string') {
           throw new ProfiledError('auth.token_invalid');
         }
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+        verified.set(token, payload as AccessClaims & JWTPayload);
         return payload as AccessClaims & JWTPayload;
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw new ProfiledError('auth.token_expired');

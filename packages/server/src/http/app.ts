@@ -71,6 +71,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
+    // One log line per request (below), not Fastify's two.
+    disableRequestLogging: true,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     schemaController: { compilersFactory: { buildValidator: registryAwareValidator() as never } },
@@ -82,6 +84,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Request ids come from the client only when they look like ids; never trust raw input into logs.
   server.addHook('onRequest', async (request) => {
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(request.id)) (request as { id: string }).id = randomUUID();
+  });
+  server.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   });
   server.removeContentTypeParser('text/plain');
   server.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, server.getDefaultJsonParser('error', 'error') as never);

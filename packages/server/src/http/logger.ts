@@ -33,6 +33,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         err: pino.stdSerializers.err,
       },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    // Buffered asynchronous writes keep logging off the request's path; the buffer is
+    // flushed on shutdown (a kill -9 can lose the last few lines, never data).
+    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
   );
 }

@@ -82,8 +82,8 @@ export function createProfileService(deps: ServiceDeps) {
       const parsed = parseChanges(registry, req.changes, { writers: SELF, today: today(clock) });
       const issues: FieldIssue[] = [...(req.issues ?? []), ...(parsed.ok ? [] : parsed.issues)];
       const changes = parsed.ok ? parsed.changes : {};
-      const current = await load(storage.repos, principal);
-      const newHash = req.password ? await preparePassword(principal, current, req.password, issues) : undefined;
+      // The password check (argon2, slow by design) runs before the transaction, never inside it.
+      const newHash = req.password ? await preparePassword(principal, await load(storage.repos, principal), req.password, issues) : undefined;
       for (const field of ['username', 'email'] as const) {
         const value = changes[field];
         if (typeof value === 'string' && value !== '' && (await storage.repos.isTaken(field, value, principal.accountId))) {
@@ -113,7 +113,8 @@ export function createProfileService(deps: ServiceDeps) {
           recorded.push({ field: 'password' });
         }
         await tx.insertEvent({ profile_id: before.id, version, kind: newHash && diff.length === 0 ? 'account.password_changed' : 'profile.updated', actor_id: principal.accountId, at, changes: recorded });
-        return (await tx.findProfile(before.id))!;
+        // The row is ours until commit: the new state is the old one plus what we wrote.
+        return { ...before, version, updated_at: at, values: { ...before.values, ...applied } };
       });
       return toView(storage.repos, record, principal.profileId);
     },

@@ -108,11 +108,10 @@ export function createSessionService(deps: ServiceDeps) {
     async authenticate(credential: string): Promise<Principal> {
       if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(credential);
       const claims = await tokens.verify(credential);
-      const session = await storage.repos.findSession(claims.sid);
+      const session = await storage.repos.findSessionWithAccount(claims.sid);
       if (!session || session.revoked_at || session.account_id !== claims.sub) throw new ProfiledError('auth.session_revoked');
-      const account = await storage.repos.findAccount(claims.sub);
-      if (!account || account.status !== 'active') throw new ProfiledError('auth.token_invalid');
-      return { accountId: account.id, kind: account.kind, profileId: claims.pid, orgId: claims.org, sessionId: claims.sid, via: 'token' };
+      if (session.status !== 'active') throw new ProfiledError('auth.token_invalid');
+      return { accountId: session.account_id, kind: session.kind, profileId: claims.pid, orgId: claims.org, sessionId: claims.sid, via: 'token' };
     },
   };
 

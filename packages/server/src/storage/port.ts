@@ -49,6 +49,9 @@ export interface ProfileRecord {
   readonly version: number;
   readonly created_at: string;
   readonly updated_at: string;
+  /** How many profiles follow this one, and how many it follows. */
+  readonly followers: number;
+  readonly following: number;
   /** Canonical field name → value, for every stored registry field (profile and account). */
   readonly values: Readonly<Record<string, FieldValue>>;
 }
@@ -125,7 +128,7 @@ export interface Repos {
   updateAccount(id: string, changes: Readonly<Record<string, FieldValue>>, updatedAt: string): Promise<void>;
   setPasswordHash(id: string, hash: string, updatedAt: string): Promise<void>;
 
-  insertProfile(profile: Omit<ProfileRecord, 'values'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
+  insertProfile(profile: Omit<ProfileRecord, 'values' | 'followers' | 'following'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
   /** `lock` takes a row lock until the transaction ends, where the database has them. */
   findProfile(id: string, opts?: { lock?: boolean }): Promise<ProfileRecord | undefined>;
   findProfileOf(accountId: string, orgId: string): Promise<ProfileRecord | undefined>;
@@ -145,6 +148,8 @@ export interface Repos {
 
   insertSession(session: SessionRow): Promise<void>;
   findSession(id: string): Promise<SessionRow | undefined>;
+  /** The session with its account's status and kind: the one read a bearer check needs. */
+  findSessionWithAccount(id: string): Promise<(SessionRow & { status: AccountStatus; kind: AccountKind }) | undefined>;
   revokeSession(id: string, at: string): Promise<void>;
   /** Makes another of the account's profiles the session's active one. */
   setSessionProfile(id: string, profileId: string): Promise<void>;

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
+import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos } from '../sql/repos.ts';
 
 export interface PostgresOptions {
@@ -47,10 +48,11 @@ export function createPostgresStorage(opts: PostgresOptions): Storage {
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const templates = createTemplateCache();
   return {
     capabilities: { name: 'postgres', rowLocks: true },
-    repos: createRepos(db, flavor, opts.registry),
-    transaction: (fn) => db.transaction().execute((trx) => fn(createRepos(trx, flavor, opts.registry))),
+    repos: createRepos(db, flavor, opts.registry, templates),
+    transaction: (fn) => db.transaction().execute((trx) => fn(createRepos(trx, flavor, opts.registry, templates))),
     migrate: (o) => migrateDatabase(db, flavor, opts.registry, opts.now, o?.migrations),
     inspectSchema: () => inspectSchema(db),
     async ping() {

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { ApiKeyRow, Repos, SessionRow, SigningKeyRow } from '../port.ts';
+import type { AccountKind, AccountStatus, ApiKeyRow, Repos, SessionRow, SigningKeyRow } from '../port.ts';
+import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type CredentialRepos = Pick<
   Repos,
   | 'insertSession'
   | 'findSession'
+  | 'findSessionWithAccount'
   | 'revokeSession'
   | 'setSessionProfile'
   | 'revokeSessionsOf'
@@ -23,8 +25,19 @@ type CredentialRepos = Pick<
 >;
 
 /** Sessions, refresh tokens, signing keys, API keys and rate-limit counters. */
-export function credentialRepos(db: Kysely<any>): CredentialRepos {
+export function credentialRepos(db: Kysely<any>, templates: TemplateCache = createTemplateCache()): CredentialRepos {
   return {
+    async findSessionWithAccount(id) {
+      const t = templates('findSessionWithAccount', () =>
+        db
+          .selectFrom('sessions as s')
+          .innerJoin('accounts as a', 'a.id', 's.account_id')
+          .select(['s.id', 's.account_id', 's.profile_id', 's.created_at', 's.revoked_at', 'a.status', 'a.kind'])
+          .where('s.id', '=', slot('id')),
+      );
+      const [row] = (await runTemplate<SessionRow & { status: AccountStatus; kind: AccountKind }>(db, t, { id })).rows;
+      return row;
+    },
     async insertSession(s) {
       await db.insertInto('sessions').values({ ...s }).execute();
     },

@@ -2,6 +2,7 @@ import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
 import type { Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
 import { decodeValue, encodeValue, type SqlFlavor } from './flavor.ts';
+import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type ProfileRepos = Pick<
   Repos,
@@ -18,7 +19,7 @@ type ProfileRepos = Pick<
 >;
 
 /** Profile, event and follow queries, shared by every SQL backend. */
-export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry): ProfileRepos {
+export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): ProfileRepos {
   const profileFields = reg.storedProfileFields;
   const accountFields = reg.storedAccountFields;
   const selection = [
@@ -39,7 +40,8 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
   };
 
   const toRecord = (row: Record<string, unknown>): ProfileRecord => {
-    const values: Record<string, FieldValue> = Object.create(null);
+    // Keys are registry names, never request input: a plain object keeps V8's fast properties.
+    const values: Record<string, FieldValue> = {};
     for (const def of profileFields) values[def.name] = decodeValue(f, def, row[def.name]);
     for (const def of accountFields) values[def.name] = decodeValue(f, def, row[def.name]);
     return {
@@ -49,12 +51,21 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       version: Number(row['version']),
       created_at: row['created_at'] as string,
       updated_at: row['updated_at'] as string,
+      followers: Number(row['followers_count'] ?? 0),
+      following: Number(row['following_count'] ?? 0),
       values,
     };
   };
 
   const baseQuery = () =>
-    db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select(selection);
+    db
+      .selectFrom('profiles as p')
+      .innerJoin('accounts as a', 'a.id', 'p.account_id')
+      .select(selection)
+      .select((eb) => [
+        eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('followee_id', '=', 'p.id').as('followers_count'),
+        eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('follower_id', '=', 'p.id').as('following_count'),
+      ]);
 
   return {
     async insertProfile(p) {
@@ -72,9 +83,12 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         .execute();
     },
     async findProfile(id, opts) {
-      let q = baseQuery().where('p.id', '=', id);
-      if (opts?.lock && f.rowLocks) q = q.forUpdate('p');
-      const row = await q.executeTakeFirst();
+      const lock = Boolean(opts?.lock && f.rowLocks);
+      const t = templates(lock ? 'findProfile:lock' : 'findProfile', () => {
+        const q = baseQuery().where('p.id', '=', slot('id'));
+        return lock ? q.forUpdate('p') : q;
+      });
+      const [row] = (await runTemplate(db, t, { id })).rows;
       return row ? toRecord(row) : undefined;
     },
     async findProfileOf(accountId, orgId) {
@@ -93,11 +107,18 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       return rows.map((r) => ({ ...r, version: Number(r.version) }));
     },
     async updateProfile(id, changes, version, updatedAt) {
-      await db
-        .updateTable('profiles')
-        .set({ ...encode(changes, profileFields), version, updated_at: updatedAt })
-        .where('id', '=', id)
-        .execute();
+      const row = encode(changes, profileFields);
+      const columns = Object.keys(row);
+      // One compiled statement per set of changed columns; values fill its slots.
+      const t = templates(`updateProfile:${columns.join(',')}`, () =>
+        db
+          .updateTable('profiles')
+          .set({ ...Object.fromEntries(columns.map((c) => [c, slot(`v:${c}`)])), version: slot('version'), updated_at: slot('updated_at') })
+          .where('id', '=', slot('id')),
+      );
+      const values: Record<string, unknown> = { id, version, updated_at: updatedAt };
+      for (const c of columns) values[`v:${c}`] = row[c];
+      await runTemplate(db, t, values);
     },
     async listPublicProfiles(orgId, opts) {
       let q = baseQuery().where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
@@ -134,10 +155,10 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       };
     },
     async insertEvent(e: EventRow) {
-      await db
-        .insertInto('events')
-        .values({ profile_id: e.profile_id, version: e.version, kind: e.kind, actor_id: e.actor_id, at: e.at, changes: f.encodeJson(e.changes) })
-        .execute();
+      const t = templates('insertEvent', () =>
+        db.insertInto('events').values({ profile_id: slot('profile_id'), version: slot('version'), kind: slot('kind'), actor_id: slot('actor_id'), at: slot('at'), changes: slot('changes') }),
+      );
+      await runTemplate(db, t, { profile_id: e.profile_id, version: e.version, kind: e.kind, actor_id: e.actor_id, at: e.at, changes: f.encodeJson(e.changes) });
     },
     async listEvents(profileId, opts) {
       let q = db.selectFrom('events').selectAll().where('profile_id', '=', profileId);

@@ -4,9 +4,13 @@ import type { Repos } from '../port.ts';
 import { accountRepos } from './repos-accounts.ts';
 import { credentialRepos } from './repos-credentials.ts';
 import type { SqlFlavor } from './flavor.ts';
+import { createTemplateCache, type TemplateCache } from './prepared.ts';
 import { profileRepos } from './repos-profiles.ts';
 
-/** All repositories over one Kysely handle (the pool, or a transaction). */
-export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry): Repos {
-  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg), ...credentialRepos(db) };
+/**
+ * All repositories over one Kysely handle (the pool, or a transaction). `templates` is the
+ * storage's cache of compiled hot-path queries, shared by every handle.
+ */
+export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): Repos {
+  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates) };
 }

@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
+import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos } from '../sql/repos.ts';
 
 export interface SqliteOptions {
@@ -78,12 +79,13 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
     },
   };
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
-  const repos = createRepos(db, flavor, opts.registry);
+  const templates = createTemplateCache();
+  const repos = createRepos(db, flavor, opts.registry, templates);
 
   return {
     capabilities: { name: 'sqlite', rowLocks: false },
     repos,
-    transaction: (fn) => immediate(db, (conn) => fn(createRepos(conn, flavor, opts.registry))),
+    transaction: (fn) => immediate(db, (conn) => fn(createRepos(conn, flavor, opts.registry, templates))),
     migrate: (o) => migrateDatabase(db, flavor, opts.registry, opts.now, o?.migrations),
     inspectSchema: () => inspectSchema(db),
     async ping() {
