@@ -72,6 +72,14 @@ export const errorCatalogue = {
   'auth.unsupported_grant_type': { status: 400, message: 'The grant type is not supported.' },
   'auth.invalid_request': { status: 400, message: 'The token request is missing a parameter or is malformed.' },
 
+  // follow: the social graph between profiles
+  'follow.self': { status: 400, message: 'You cannot follow yourself.' },
+
+  // vocabulary: the per-organization skill, investment-interest and tag lists
+  'vocabulary.unknown_entry': { status: 400, message: 'There is no such entry in the organization\'s vocabulary.' },
+  'vocabulary.name_taken': { status: 400, message: 'The vocabulary already has an entry with that name.' },
+  'vocabulary.invalid_entry': { status: 400, message: 'A vocabulary entry needs a name of 1-100 characters and a description of at most 1000.' },
+
   // internal
   'internal.error': { status: 500, message: 'Something went wrong on our side.' },
   'internal.unavailable': { status: 503, message: 'The service is not ready.' },

@@ -33,7 +33,7 @@ const account: FieldDef[] = [
 const personal: FieldDef[] = [
   field({ name: 'given_name', section: 'personal', ...NAME, description: 'Given (first) name.' }),
   field({ name: 'family_name', section: 'personal', ...NAME, description: 'Family (last) name.' }),
-  field({ name: 'display_name', section: 'personal', ...NAME, public: true, description: 'The name shown to others.' }),
+  field({ name: 'display_name', searchable: true, section: 'personal', ...NAME, public: true, description: 'The name shown to others.' }),
   field({ name: 'nickname', section: 'personal', ...NAME, nullable: true, description: 'Optional informal name used in some community contexts.' }),
   field({ name: 'gender', section: 'personal', type: 'enum', values: ['unspecified', 'female', 'male', 'diverse'], default: 'unspecified', description: 'Gender, used for salutations.' }),
   field({ name: 'date_of_birth', label: 'Date of birth', section: 'personal', type: 'date', nullable: true, description: 'Date of birth (ISO 8601, in the past).' }),
@@ -64,13 +64,13 @@ const billing: FieldDef[] = [
 ];
 
 const professional: FieldDef[] = [
-  field({ name: 'position', section: 'professional', ...NAME, nullable: true, public: true, description: 'Job title.' }),
-  field({ name: 'company_name', section: 'professional', ...NAME, public: true, description: 'Company name.' }),
-  field({ name: 'business_area', section: 'professional', ...NAME, nullable: true, public: true, description: 'Industry or area of work.' }),
-  field({ name: 'summary', section: 'professional', type: 'text', maxLength: 10_000, nullable: true, public: true, description: 'Professional bio in Markdown; rendered sanitized.' }),
+  field({ name: 'position', searchable: true, section: 'professional', ...NAME, nullable: true, public: true, description: 'Job title.' }),
+  field({ name: 'company_name', searchable: true, section: 'professional', ...NAME, public: true, description: 'Company name.' }),
+  field({ name: 'business_area', searchable: true, section: 'professional', ...NAME, nullable: true, public: true, description: 'Industry or area of work.' }),
+  field({ name: 'summary', searchable: true, section: 'professional', type: 'text', maxLength: 10_000, nullable: true, public: true, description: 'Professional bio in Markdown; rendered sanitized.' }),
   field({ name: 'website', section: 'professional', type: 'url', maxLength: 2048, nullable: true, public: true, description: 'Personal or company website (http or https URL).' }),
   field({ name: 'is_public', label: 'Listed in the directory', section: 'professional', type: 'boolean', description: 'When true, the profile is listed in the member directory.' }),
-  field({ name: 'tags', section: 'professional', type: 'string_list', maxItems: 50, itemMaxLength: 50, public: true, description: 'Skill or interest tags (at most 50, each at most 50 characters).' }),
+  field({ name: 'tags', searchable: true, section: 'professional', type: 'string_list', maxItems: 50, itemMaxLength: 50, public: true, description: 'Skill or interest tags (at most 50, each at most 50 characters).' }),
   field({ name: 'picture', section: 'professional', type: 'url', maxLength: 2048, nullable: true, public: true, description: 'Profile picture URL.' }),
   field({ name: 'resume', label: 'Résumé', section: 'professional', type: 'url', maxLength: 2048, nullable: true, description: 'Résumé (CV) URL.' }),
 ];

@@ -80,6 +80,8 @@ export interface FieldDef {
   /** For json fields: the largest serialized size in bytes and the deepest nesting. */
   readonly maxBytes?: number;
   readonly maxDepth?: number;
+  /** Indexed for the member directory's full-text search (public fields only). */
+  readonly searchable?: boolean;
   /** A secret is never returned, logged or recorded in history. */
   readonly secret?: boolean;
   /**

@@ -13,7 +13,10 @@ const USAGE = `usage: profiled <command>
   profile create --user <id|email|username> --org S [--display-name D]
   apikey create --user <id|email|username> [--name N]
   apikey list --user <id|email|username>
-  apikey revoke --id <key id>`;
+  apikey revoke --id <key id>
+  vocab add --kind skill|investment_interest|tag --name N [--description D] [--org S]
+  vocab list [--kind skill|investment_interest|tag] [--org S]
+  vocab free-entry --enabled true|false [--org S]`;
 
 class UsageError extends Error {}
 
@@ -112,6 +115,25 @@ export async function main(argv: string[]): Promise<number> {
           const o = options(rest, { id: { type: 'string', required: true } });
           print(await withApp((app) => app.services.accounts.revokeApiKey(o['id']!)));
         } else throw new UsageError(`unknown command "apikey ${sub ?? ''}"`.trim());
+        return 0;
+      }
+      case 'vocab': {
+        if (sub === 'add') {
+          const o = options(rest, { org: { type: 'string' }, kind: { type: 'string', required: true }, name: { type: 'string', required: true }, description: { type: 'string' } });
+          print(await withApp((app) => app.services.vocabularies.add({ slug: o['org'] ?? 'default' }, { kind: o['kind']!, name: o['name']!, description: o['description'] ?? null })));
+        } else if (sub === 'list') {
+          const o = options(rest, { org: { type: 'string' }, kind: { type: 'string' } });
+          const org = { slug: o['org'] ?? 'default' };
+          print(await withApp(async (app) => {
+            const v = app.services.vocabularies;
+            if (o['kind']) return v.list(org, o['kind']);
+            return { skill: await v.list(org, 'skill'), investment_interest: await v.list(org, 'investment_interest'), tag: await v.list(org, 'tag') };
+          }));
+        } else if (sub === 'free-entry') {
+          const o = options(rest, { org: { type: 'string' }, enabled: { type: 'string', required: true } });
+          if (o['enabled'] !== 'true' && o['enabled'] !== 'false') throw new UsageError('--enabled must be true or false');
+          print(await withApp((app) => app.services.vocabularies.setFreeEntry({ slug: o['org'] ?? 'default' }, o['enabled'] === 'true')));
+        } else throw new UsageError(`unknown command "vocab ${sub ?? ''}"`.trim());
         return 0;
       }
       case undefined:

@@ -1,5 +1,6 @@
+import { aisquareDialect } from './aisquare/index.ts';
 import { nativeDialect } from './native/index.ts';
 import type { Dialect } from './port.ts';
 
 /** Every dialect the server mounts. Adding one is a folder and a line here; no core change. */
-export const dialects: readonly Dialect[] = [nativeDialect];
+export const dialects: readonly Dialect[] = [nativeDialect, aisquareDialect];

@@ -88,6 +88,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   server.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
   });
+  // While shutting down, answers close their connection, so keep-alive clients let go and
+  // the process can exit as soon as the requests in flight are done.
+  let closing = false;
+  server.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   server.removeContentTypeParser('text/plain');
   server.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, server.getDefaultJsonParser('error', 'error') as never);
 
@@ -131,6 +137,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     async close() {
       if (closed) return;
       closed = true;
+      closing = true;
       await server.close();
       await storage.close();
     },

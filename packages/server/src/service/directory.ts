@@ -8,16 +8,25 @@ export interface DirectoryPage {
   readonly next?: string;
 }
 
-const encodeCursor = (name: string, id: string) => Buffer.from(JSON.stringify([name, id])).toString('base64url');
+type Cursor = { readonly name: string; readonly id: string } | { readonly offset: number };
 
-function decodeCursor(cursor: string): { name: string; id: string } {
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(cursor: string): Cursor {
   try {
-    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof name === 'string' && typeof id === 'string') return { name, id };
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof c['name'] === 'string' && typeof c['id'] === 'string') return { name: c['name'], id: c['id'] };
+    if (Number.isSafeInteger(c['offset']) && (c['offset'] as number) >= 0 && (c['offset'] as number) <= 100_000) return { offset: c['offset'] as number };
   } catch {
     // fall through
   }
-  throw new ProfiledError('request.invalid_parameter', { message: 'The cursor is not valid.' });
+  throw new ProfiledError('request.invalid_parameter', { message: 'The cursor is not valid.', issues: [{ field: 'cursor', code: 'request.invalid_parameter', message: 'The cursor is not valid.' }] });
+}
+
+/** Search words: runs of letters and digits, lower-cased; at most 8 of at most 50 characters. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return (q.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((t) => t.slice(0, 50));
 }
 
 /**
@@ -28,13 +37,29 @@ function decodeCursor(cursor: string): { name: string; id: string } {
 export function createDirectoryService(deps: ServiceDeps) {
   const { storage } = deps;
   return {
-    async list(principal: Principal, opts: { cursor?: string; limit: number }): Promise<DirectoryPage> {
-      const after = opts.cursor ? decodeCursor(opts.cursor) : undefined;
-      const rows = await storage.repos.listPublicProfiles(principal.orgId, { ...(after ? { after } : {}), limit: opts.limit + 1 });
+    /**
+     * With search words or a tag: full-text matches, best first (then by name), paged by
+     * offset. Without: every public profile by name, paged by keyset.
+     */
+    async list(principal: Principal, opts: { q?: string; tag?: string; cursor?: string; limit: number }): Promise<DirectoryPage> {
+      const terms = searchTerms(opts.q);
+      const tag = opts.tag?.trim() || undefined;
+      const cursor = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+      let rows;
+      let nextOf: (last: { id: string; values: Readonly<Record<string, unknown>> }) => Cursor;
+      if (terms.length > 0 || tag) {
+        const offset = cursor && 'offset' in cursor ? cursor.offset : 0;
+        rows = await storage.repos.searchPublicProfiles(principal.orgId, { terms, ...(tag ? { tag } : {}), offset, limit: opts.limit + 1 });
+        nextOf = () => ({ offset: offset + opts.limit });
+      } else {
+        const after = cursor && 'name' in cursor ? cursor : undefined;
+        rows = await storage.repos.listPublicProfiles(principal.orgId, { ...(after ? { after } : {}), limit: opts.limit + 1 });
+        nextOf = (last) => ({ name: String(last.values['display_name']), id: last.id });
+      }
       const page = rows.slice(0, opts.limit);
       const profiles = await Promise.all(page.map((r) => toView(storage.repos, r, principal.profileId)));
       const last = page.at(-1);
-      return rows.length > opts.limit && last ? { profiles, next: encodeCursor(String(last.values['display_name']), last.id) } : { profiles };
+      return rows.length > opts.limit && last ? { profiles, next: encodeCursor(nextOf(last)) } : { profiles };
     },
 
     async get(principal: Principal, profileId: string): Promise<ProfileView> {

@@ -1,18 +1,29 @@
 import { createAccountService } from './accounts.ts';
 import { createCountryService } from './countries.ts';
 import { createDirectoryService } from './directory.ts';
+import { renderSummary } from './markdown.ts';
 import { createProfileService } from './profiles.ts';
 import { createSessionService } from './sessions.ts';
+import { createAccountInfoService } from './account-info.ts';
+import { createAdminProfileService } from './admin-profiles.ts';
+import { createFollowService } from './follows.ts';
+import { createVocabularyService } from './vocabularies.ts';
 import type { ServiceDeps } from './types.ts';
 
 /** Every service over one set of dependencies. */
 export function createServices(deps: ServiceDeps) {
+  const profiles = createProfileService(deps);
   return {
-    profiles: createProfileService(deps),
+    profiles,
     sessions: createSessionService(deps),
     accounts: createAccountService(deps),
     countries: createCountryService(),
     directory: createDirectoryService(deps),
+    markdown: { renderSummary },
+    follows: createFollowService(deps),
+    vocabularies: createVocabularyService(deps, profiles),
+    accountInfo: createAccountInfoService(deps),
+    adminProfiles: createAdminProfileService(deps),
   };
 }
 
@@ -24,3 +35,5 @@ export type { TokenPair } from './sessions.ts';
 export { API_KEY_PREFIX } from './sessions.ts';
 export type { Country } from './countries.ts';
 export type { DirectoryPage } from './directory.ts';
+export type { VocabularyEntry, VocabularyExpansion, VocabularyKind, VocabularyLists } from './vocabularies.ts';
+export type { AccountInfo } from './account-info.ts';

@@ -17,6 +17,8 @@ export interface OrgRow {
 
 export interface OrgSettings {
   readonly password_policy?: Partial<PasswordPolicy>;
+  /** When true, unknown skill and interest names in a profile write are added to the vocabulary instead of refused. */
+  readonly vocabulary_free_entry?: boolean;
 }
 
 export interface PasswordPolicy {
@@ -108,6 +110,18 @@ export interface ApiKeyRow {
   readonly revoked_at: string | null;
 }
 
+/** The per-org vocabularies: skills (also technical interests), investment interests, profile tags. */
+export type VocabularyKind = 'skill' | 'investment_interest' | 'tag';
+
+export interface VocabularyEntryRow {
+  readonly id: number;
+  readonly org_id: string;
+  readonly kind: VocabularyKind;
+  readonly name: string;
+  readonly description: string | null;
+  readonly created_at: string;
+}
+
 export type RefreshOutcome =
   | { readonly status: 'ok'; readonly sessionId: string }
   | { readonly status: 'reused'; readonly sessionId: string }
@@ -139,8 +153,24 @@ export interface Repos {
    * after the keyset cursor when given.
    */
   listPublicProfiles(orgId: string, opts: { after?: { name: string; id: string }; limit: number }): Promise<ProfileRecord[]>;
+  /**
+   * Public profiles of an org matching every term (full-text, as prefixes) and the tag when
+   * given: best matches first, then by display name; `offset` pages through them.
+   */
+  searchPublicProfiles(orgId: string, opts: { terms: readonly string[]; tag?: string; offset: number; limit: number }): Promise<ProfileRecord[]>;
   followCounts(profileId: string): Promise<{ followers: number; following: number }>;
   followRelation(viewerId: string, profileId: string): Promise<{ following: boolean; followedBack: boolean }>;
+  /** Records that `followerId` follows `followeeId`; false when it already did. */
+  insertFollow(followerId: string, followeeId: string, at: string): Promise<boolean>;
+  /** Removes the relation; false when there was none. */
+  deleteFollow(followerId: string, followeeId: string): Promise<boolean>;
+
+  /** Adds an entry; `undefined` when the kind already has that name (compared case-insensitively). */
+  insertVocabularyEntry(entry: Omit<VocabularyEntryRow, 'id'>): Promise<VocabularyEntryRow | undefined>;
+  /** Entries of one kind, by id and/or by name (case-insensitively); everything of the kind when neither is given. */
+  findVocabularyEntries(orgId: string, kind: VocabularyKind, by?: { ids?: readonly number[]; names?: readonly string[] }): Promise<VocabularyEntryRow[]>;
+  /** Replaces an org's settings document. */
+  updateOrgSettings(orgId: string, settings: OrgSettings): Promise<void>;
 
   insertEvent(event: EventRow): Promise<void>;
   /** Newest first, versions strictly below `beforeVersion` when given. */

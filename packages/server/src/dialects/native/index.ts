@@ -1,5 +1,8 @@
 import type { Dialect } from '../port.ts';
 import { renderProblem } from './problem.ts';
+import { adminRoutes } from './routes-admin.ts';
+import { directoryRoutes } from './routes-directory.ts';
+import { followRoutes } from './routes-follows.ts';
 import { meRoutes } from './routes-me.ts';
 import { publicRoutes } from './routes-public.ts';
 
@@ -11,6 +14,9 @@ export const nativeDialect: Dialect = {
   routes(scope, ctx) {
     meRoutes(scope, ctx);
     publicRoutes(scope, ctx);
+    followRoutes(scope, ctx);
+    directoryRoutes(scope, ctx);
+    adminRoutes(scope, ctx);
   },
   renderError: renderProblem,
 };

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
+import { postgresSearch } from './search.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos } from '../sql/repos.ts';
@@ -22,6 +23,7 @@ const flavor: SqlFlavor = {
   rowLocks: true,
   types: { text: 'text', integer: 'integer', bigint: 'bigint', real: 'double precision', boolean: 'boolean', json: 'jsonb' },
   autoIncrementPrimaryKey: 'bigint generated always as identity primary key',
+  search: postgresSearch,
   encodeBoolean: (v) => v,
   decodeBoolean: (v) => v === true,
   // Always send JSON as text: pg would otherwise turn a JS array into a PostgreSQL array.

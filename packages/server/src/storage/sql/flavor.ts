@@ -1,5 +1,5 @@
 import type { FieldDef, FieldValue } from '@profiled/core';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 
 /**
  * What differs between SQL databases, as capabilities and small conversions. Each backend
@@ -23,6 +23,8 @@ export interface SqlFlavor {
   decodeBoolean(value: unknown): boolean;
   encodeJson(value: unknown): unknown;
   decodeJson(value: unknown): unknown;
+  /** Full-text search over profiles: the one capability whose SQL has nothing in common. */
+  readonly search: SearchCapability;
   /** Runs `fn` holding the database-wide migration lock. */
   withMigrationLock<T>(db: Kysely<any>, fn: (db: Kysely<any>) => Promise<T>): Promise<T>;
 }
@@ -72,4 +74,18 @@ export function decodeValue(flavor: SqlFlavor, def: FieldDef, raw: unknown): Fie
     default:
       return raw as FieldValue;
   }
+}
+
+type ProfileQuery = SelectQueryBuilder<any, any, any>;
+
+export interface SearchCapability {
+  /** Creates the index over these profile columns and keeps it in step with every write. */
+  createIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
+  /**
+   * Restricts a query over `profiles as p` to rows matching every term (as a prefix) and
+   * selects `search_rank`, lower for better matches. Terms are letters and digits only.
+   */
+  match(query: ProfileQuery, terms: readonly string[]): ProfileQuery;
+  /** Restricts a query over `profiles as p` to rows whose tags include `tag`, ignoring case. */
+  hasTag(query: ProfileQuery, tag: string): ProfileQuery;
 }

@@ -128,4 +128,34 @@ export const migrations: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    // Per-org vocabularies (skills, investment interests, tags). `name_key` is the name folded
+    // in JavaScript, so both databases compare names the same way.
+    name: '0002_vocabularies',
+    async up(db, f) {
+      const t = f.types;
+      await db.schema
+        .createTable('vocabulary_entries')
+        .addColumn('id', sql.raw(f.autoIncrementPrimaryKey))
+        .addColumn('org_id', t.text, (c) => c.notNull().references('orgs.id').onDelete('cascade'))
+        .addColumn('kind', t.text, (c) => c.notNull())
+        .addColumn('name', t.text, (c) => c.notNull())
+        .addColumn('name_key', t.text, (c) => c.notNull())
+        .addColumn('description', t.text)
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('vocabulary_entries_name').on('vocabulary_entries').columns(['org_id', 'kind', 'name_key']).unique().execute();
+    },
+  },
+  {
+    // The directory's full-text index over the searchable registry columns. The list is this
+    // migration's own: making another field searchable takes a new migration.
+    name: '0003_directory_search',
+    async up(db, f) {
+      await f.search.createIndex(db, SEARCH_COLUMNS);
+    },
+  },
 ];
+
+/** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */
+export const SEARCH_COLUMNS = ['display_name', 'position', 'company_name', 'business_area', 'summary', 'tags'] as const;

@@ -5,9 +5,9 @@ import { columnKind, encodeValue, type SqlFlavor } from './flavor.ts';
 import { migrations, type Migration } from './migrations.ts';
 
 /**
- * Brings a database up to date under the flavor's migration lock: first the numbered
- * migrations not yet applied, in order; then the registry's
- * columns, added where missing. A column whose type or nullability disagrees with the
+ * Brings a database up to date under the flavor's migration lock: the numbered migrations
+ * not yet applied, in order, with the registry's columns added where missing before each
+ * (so a migration may index them) and after the last. A column whose type or nullability disagrees with the
  * registry stops the start-up rather than being altered silently. The flavor runs all of
  * it in one transaction, so a failed migration leaves the database as it was.
  */
@@ -32,24 +32,30 @@ export async function migrateDatabase(
       throw new Error(`database has migrations this version does not know (${unknown.join(', ')}); refusing to start an older version on it`);
     }
     const applied: string[] = [];
+    const addedColumns: string[] = [];
+    const reconcileAll = async () => {
+      addedColumns.push(...(await reconcile(locked, flavor, 'profiles', registry.storedProfileFields)));
+      addedColumns.push(...(await reconcile(locked, flavor, 'accounts', registry.storedAccountFields)));
+    };
     for (const m of list) {
       if (done.has(m.name)) continue;
+      // A migration may build on registry columns (a search index over them): they come first.
+      await reconcileAll();
       const at = now();
       await m.up(locked, flavor, at);
       await locked.insertInto('schema_migrations').values({ name: m.name, applied_at: at }).execute();
       applied.push(m.name);
     }
-    const addedColumns = [
-      ...(await reconcile(locked, flavor, 'profiles', registry.storedProfileFields)),
-      ...(await reconcile(locked, flavor, 'accounts', registry.storedAccountFields)),
-    ];
+    await reconcileAll();
     return { applied, addedColumns };
   });
 }
 
 async function reconcile(db: Kysely<any>, flavor: SqlFlavor, table: string, fields: readonly FieldDef[]): Promise<string[]> {
   const tables = await db.introspection.getTables();
-  const existing = new Map(tables.find((t) => t.name === table)?.columns.map((c) => [c.name, c]) ?? []);
+  const found = tables.find((t) => t.name === table);
+  if (!found) return [];
+  const existing = new Map(found.columns.map((c) => [c.name, c]));
   const added: string[] = [];
   const problems: string[] = [];
   for (const def of fields) {

@@ -12,6 +12,7 @@ type ProfileRepos = Pick<
   | 'listProfilesOf'
   | 'updateProfile'
   | 'listPublicProfiles'
+  | 'searchPublicProfiles'
   | 'followCounts'
   | 'followRelation'
   | 'insertEvent'
@@ -127,6 +128,13 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         q = q.where((eb) => eb.or([eb('p.display_name', '>', name), eb.and([eb('p.display_name', '=', name), eb('p.id', '>', id)])]));
       }
       const rows = await q.orderBy('p.display_name').orderBy('p.id').limit(opts.limit).execute();
+      return rows.map(toRecord);
+    },
+    async searchPublicProfiles(orgId, opts) {
+      let q = baseQuery().where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
+      if (opts.tag) q = f.search.hasTag(q, opts.tag);
+      if (opts.terms.length > 0) q = f.search.match(q, opts.terms).orderBy('search_rank');
+      const rows = await q.orderBy('p.display_name').orderBy('p.id').offset(opts.offset).limit(opts.limit).execute();
       return rows.map(toRecord);
     },
     async followCounts(profileId) {

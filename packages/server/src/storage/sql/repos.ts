@@ -6,11 +6,13 @@ import { credentialRepos } from './repos-credentials.ts';
 import type { SqlFlavor } from './flavor.ts';
 import { createTemplateCache, type TemplateCache } from './prepared.ts';
 import { profileRepos } from './repos-profiles.ts';
+import { followRepos } from './repos-follows.ts';
+import { vocabularyRepos } from './repos-vocabularies.ts';
 
 /**
  * All repositories over one Kysely handle (the pool, or a transaction). `templates` is the
  * storage's cache of compiled hot-path queries, shared by every handle.
  */
 export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): Repos {
-  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates) };
+  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates), ...followRepos(db), ...vocabularyRepos(db, flavor) };
 }

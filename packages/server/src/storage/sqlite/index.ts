@@ -5,6 +5,7 @@ import type { CompiledRegistry } from '@profiled/core';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
+import { sqliteSearch } from './search.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos } from '../sql/repos.ts';
@@ -23,6 +24,7 @@ const flavor: SqlFlavor = {
   rowLocks: false,
   types: { text: 'text', integer: 'integer', bigint: 'integer', real: 'real', boolean: 'integer', json: 'text' },
   autoIncrementPrimaryKey: 'integer primary key autoincrement',
+  search: sqliteSearch,
   encodeBoolean: (v) => (v ? 1 : 0),
   decodeBoolean: (v) => v === 1 || v === true || v === '1',
   encodeJson: (v) => JSON.stringify(v),
