@@ -1,0 +1,36 @@
+/**
+ * The write endpoints the fuzz suite attacks, each with how to recognise its own envelope.
+ * A dialect adds one entry here; the properties are the same for all.
+ */
+export interface FuzzTarget {
+  readonly name: string;
+  readonly method: 'PATCH' | 'PUT' | 'POST';
+  readonly path: string;
+  readonly contentType: string;
+  /** A GET that shows the stored state, to prove a rejected request changed nothing. */
+  readonly readPath: string;
+  /** Does the body look like this dialect's envelope for this status? */
+  envelope(status: number, body: unknown, contentType: string | null): boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export const targets: readonly FuzzTarget[] = [
+  {
+    name: 'native PATCH /v1/me/profile',
+    method: 'PATCH',
+    path: '/v1/me/profile',
+    contentType: 'application/merge-patch+json',
+    readPath: '/v1/me/profile',
+    envelope: (status, body, ct) =>
+      status === 200 ? isObject(body) && typeof body['version'] === 'number' : isObject(body) && body['status'] === status && typeof body['code'] === 'string' && /problem\+json/.test(ct ?? ''),
+  },
+  {
+    name: 'native POST /v1/me/password',
+    method: 'POST',
+    path: '/v1/me/password',
+    contentType: 'application/json',
+    readPath: '/v1/me/profile',
+    envelope: (status, body, ct) => (status === 204 ? body === undefined : isObject(body) && body['status'] === status && /problem\+json/.test(ct ?? '')),
+  },
+];
