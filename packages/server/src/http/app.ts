@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { compileRegistry, registry as defaultRegistry, type Registry } from '@profiled/core';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { createPasswordChecker } from '../auth/passwords.ts';
 import { createTokenService } from '../auth/tokens.ts';
@@ -37,6 +37,8 @@ export interface App {
   readonly services: Services;
   readonly storage: Storage;
   readonly logger: Logger;
+  /** Every route registered, so a test can hold the OpenAPI document to all of them. */
+  readonly routes: readonly { readonly method: string; readonly url: string; readonly hidden: boolean }[];
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -68,22 +70,26 @@ export async function createApp(deps: AppDeps): Promise<App> {
     loggerInstance: logger as unknown as import('fastify').FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's X-Request-Id is kept only when it looks like an id: it goes into every log line.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(given) ? given : randomUUID();
+    },
     forceCloseConnections: 'idle',
     // One log line per request (below), not Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
     schemaController: { compilersFactory: { buildValidator: registryAwareValidator() as never } },
   });
+  const routes: { method: string; url: string; hidden: boolean }[] = [];
+  server.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden: Boolean((route.schema as { hide?: boolean } | undefined)?.hide) });
+  });
   server.decorateRequest('principal', null);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
-  });
-  // Request ids come from the client only when they look like ids; never trust raw input into logs.
-  server.addHook('onRequest', async (request) => {
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(request.id)) (request as { id: string }).id = randomUUID();
   });
   server.addHook('onResponse', async (request, reply) => {
     request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed');
@@ -134,6 +140,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     services,
     storage,
     logger,
+    routes,
     async close() {
       if (closed) return;
       closed = true;
