@@ -56,6 +56,8 @@ export async function startServer(
 ): Promise<TestServer> {
   const databaseUrl = opts.databaseUrl ?? (await backend.freshDatabase());
   const logs: string[] = [];
+  // Every secret this harness handles; none may ever appear in a log line (checked on close).
+  const secrets = new Set<string>([PASSWORD]);
   const sink = new Writable({
     write(chunk, _enc, done) {
       logs.push(...String(chunk).split('\n').filter(Boolean));
@@ -88,7 +90,9 @@ export async function startServer(
   async function login(loginName: string, password = PASSWORD) {
     const res = await request('POST', '/oauth/token', { raw: new URLSearchParams({ grant_type: 'password', username: loginName, password }).toString(), contentType: 'application/x-www-form-urlencoded' });
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
-    return res.body as { access_token: string; refresh_token: string };
+    const pair = res.body as { access_token: string; refresh_token: string };
+    secrets.add(pair.refresh_token).add(password);
+    return pair;
   }
 
   return {
@@ -106,6 +110,26 @@ export async function startServer(
       const tokens = await login(account.username, password);
       return { id: account.id, email, username: account.username, password, profileId: account.profile_id, token: tokens.access_token, refreshToken: tokens.refresh_token };
     },
-    close: () => app.close(),
+    async close() {
+      await app.close();
+      assertNoSecretsIn(logs, secrets);
+    },
   };
+}
+
+const CREDENTIAL_SHAPES = [
+  /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/, // a JWT
+  /pfd_[A-Za-z0-9_-]{20,}/, // an API key
+  /access_token=(?!\[redacted\])[^&\s"]+/, // a token in a logged URL
+];
+
+/**
+ * Log hygiene, checked for every server every test starts: no log line may contain a
+ * password, a token, an API key or an access_token query value.
+ */
+export function assertNoSecretsIn(logs: readonly string[], secrets: ReadonlySet<string>): void {
+  for (const line of logs) {
+    for (const shape of CREDENTIAL_SHAPES) if (shape.test(line)) throw new Error(`a credential reached the log: ${line.slice(0, 300)}`);
+    for (const secret of secrets) if (secret.length >= 8 && line.includes(secret)) throw new Error(`a secret reached the log: ${line.slice(0, 300)}`);
+  }
 }
