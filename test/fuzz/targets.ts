@@ -33,4 +33,13 @@ export const targets: readonly FuzzTarget[] = [
     readPath: '/v1/me/profile',
     envelope: (status, body, ct) => (status === 204 ? body === undefined : isObject(body) && body['status'] === status && /problem\+json/.test(ct ?? '')),
   },
+  {
+    name: 'aisquare PATCH /api/v1/iam/user/profile/',
+    method: 'PATCH',
+    path: '/api/v1/iam/user/profile/',
+    contentType: 'application/json',
+    readPath: '/api/v1/iam/user/profile/',
+    // DRF: the view on success; on failure a dict of field errors or {"detail": "..."}.
+    envelope: (status, body) => (status === 200 ? isObject(body) && typeof body['user_id'] === 'string' : isObject(body) && Object.keys(body).length > 0),
+  },
 ];
