@@ -152,7 +152,8 @@ const report = {
   rows,
 };
 process.stdout.write(`\n${formatTable(report)}\n`);
-const out = join(root, 'bench/results', smoke ? 'smoke.json' : `latest${args.pg ? '-pg' : ''}.json`);
+// Only a full run replaces the committed latest*.json; smoke and --only runs go elsewhere.
+const out = join(root, 'bench/results', smoke ? 'smoke.json' : args.only ? 'partial.json' : `latest${args.pg ? '-pg' : ''}.json`);
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`written to ${out}\n`);
 const failures = rows.filter((r) => r.targeted && !r.skipped && r.errors !== undefined && r.errors > 0);
