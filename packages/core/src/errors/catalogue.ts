@@ -80,6 +80,11 @@ export const errorCatalogue = {
   'vocabulary.name_taken': { status: 400, message: 'The vocabulary already has an entry with that name.' },
   'vocabulary.invalid_entry': { status: 400, message: 'A vocabulary entry needs a name of 1-100 characters and a description of at most 1000.' },
 
+  // summary: AI-written profile summaries
+  'summary.rate_limited': { status: 429, message: 'Too many summaries generated; try again later.' },
+  'summary.timeout': { status: 504, message: 'The summary provider did not answer in time.' },
+  'summary.provider_failed': { status: 502, message: 'The summary provider failed.' },
+
   // internal
   'internal.error': { status: 500, message: 'Something went wrong on our side.' },
   'internal.unavailable': { status: 503, message: 'The service is not ready.' },

@@ -22,6 +22,12 @@ export interface Config {
   readonly loginWindowSeconds: number;
   readonly trustProxy: boolean;
   readonly shutdownGraceMs: number;
+  /** An OpenAI-compatible endpoint for summaries; without it the offline writer is used. */
+  readonly aiBaseUrl: string | undefined;
+  readonly aiApiKey: string | undefined;
+  readonly aiModel: string;
+  readonly aiTimeoutMs: number;
+  readonly summaryRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -84,8 +90,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     loginWindowSeconds: int('LOGIN_WINDOW', 900, 1, 86_400),
     trustProxy: oneOf('TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
     shutdownGraceMs: int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    aiBaseUrl: env['AI_BASE_URL']?.trim() || undefined,
+    aiApiKey: env['AI_API_KEY']?.trim() || undefined,
+    aiModel: str('AI_MODEL', 'gpt-4o-mini'),
+    aiTimeoutMs: int('AI_TIMEOUT_MS', 20_000, 100, 600_000),
+    summaryRateLimit: int('SUMMARY_RATE_LIMIT', 20, 1, 100_000),
     ...overrides,
   };
+  if (config.aiBaseUrl && !/^https?:\/\/[^\s]+$/.test(config.aiBaseUrl)) problems.push(`AI_BASE_URL must be an http(s) URL (got "${config.aiBaseUrl}")`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

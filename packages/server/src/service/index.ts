@@ -4,6 +4,7 @@ import { createDirectoryService } from './directory.ts';
 import { renderSummary } from './markdown.ts';
 import { createProfileService } from './profiles.ts';
 import { createSessionService } from './sessions.ts';
+import { createSummaryService } from './summaries/index.ts';
 import { createAccountInfoService } from './account-info.ts';
 import { createAdminProfileService } from './admin-profiles.ts';
 import { createFollowService } from './follows.ts';
@@ -20,6 +21,7 @@ export function createServices(deps: ServiceDeps) {
     countries: createCountryService(),
     directory: createDirectoryService(deps),
     markdown: { renderSummary },
+    summaries: createSummaryService(deps, deps.settings),
     follows: createFollowService(deps),
     vocabularies: createVocabularyService(deps, profiles),
     accountInfo: createAccountInfoService(deps),

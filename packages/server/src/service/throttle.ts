@@ -1,22 +1,29 @@
-import { ProfiledError } from '@profiled/core';
+import { ProfiledError, type ErrorCode } from '@profiled/core';
 import type { ServiceDeps } from './types.ts';
 
+interface Limits {
+  /** The most hits a key may take per window. */
+  readonly limit: number | ((key: string) => number);
+  readonly windowSeconds: number;
+  /** The catalogue error a key at its limit answers with. */
+  readonly code?: ErrorCode;
+}
+
 /**
- * Failure counters for logins and password checks, kept in the database so that every
- * instance sees the same counts. A key at its limit is refused before any password is
- * checked, with the seconds until its window ends.
+ * Counters kept in the database so that every instance sees the same counts. A key at its
+ * limit is refused before any work is done, with the seconds until its window ends.
  */
-export function throttleGuard(deps: Pick<ServiceDeps, 'storage' | 'clock' | 'settings'>) {
-  const { storage, clock, settings } = deps;
-  const limitOf = (key: string) => (key.startsWith('ip:') ? settings.loginMaxFailuresPerIp : settings.loginMaxFailuresPerAccount);
-  const windowMs = settings.loginWindowSeconds * 1000;
+export function throttleGuardFor(deps: Pick<ServiceDeps, 'storage' | 'clock'>, limits: Limits) {
+  const { storage, clock } = deps;
+  const limitOf = typeof limits.limit === 'number' ? () => limits.limit as number : limits.limit;
+  const windowMs = limits.windowSeconds * 1000;
   return {
     async check(keys: readonly string[]): Promise<void> {
       const now = clock.now().getTime();
       for (const key of keys) {
         const state = await storage.repos.peekRateLimit(key, now);
         if (state && state.count >= limitOf(key)) {
-          throw new ProfiledError('auth.rate_limited', { retryAfter: Math.max(1, Math.ceil((state.resetAt - now) / 1000)) });
+          throw new ProfiledError(limits.code ?? 'auth.rate_limited', { retryAfter: Math.max(1, Math.ceil((state.resetAt - now) / 1000)) });
         }
       }
     },
@@ -28,4 +35,13 @@ export function throttleGuard(deps: Pick<ServiceDeps, 'storage' | 'clock' | 'set
       for (const key of keys) await storage.repos.clearRateLimit(key);
     },
   };
+}
+
+/** Failed sign-ins and password checks: per account and per client address. */
+export function throttleGuard(deps: Pick<ServiceDeps, 'storage' | 'clock' | 'settings'>) {
+  const { settings } = deps;
+  return throttleGuardFor(deps, {
+    limit: (key) => (key.startsWith('ip:') ? settings.loginMaxFailuresPerIp : settings.loginMaxFailuresPerAccount),
+    windowSeconds: settings.loginWindowSeconds,
+  });
 }

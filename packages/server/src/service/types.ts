@@ -19,7 +19,17 @@ export interface Clock {
   now(): Date;
 }
 
-export interface ThrottleSettings {
+/** Where AI-written summaries come from, and how often an account may ask. */
+export interface SummarySettings {
+  readonly aiBaseUrl: string | undefined;
+  readonly aiApiKey: string | undefined;
+  readonly aiModel: string;
+  readonly aiTimeoutMs: number;
+  /** Generations per account per hour. */
+  readonly summaryRateLimit: number;
+}
+
+export interface ThrottleSettings extends SummarySettings {
   readonly loginMaxFailuresPerAccount: number;
   readonly loginMaxFailuresPerIp: number;
   readonly loginWindowSeconds: number;

@@ -2,6 +2,7 @@ import type { Dialect } from '../port.ts';
 import { renderProblem } from './problem.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { directoryRoutes } from './routes-directory.ts';
+import { summaryRoutes } from './routes-summary.ts';
 import { followRoutes } from './routes-follows.ts';
 import { meRoutes } from './routes-me.ts';
 import { publicRoutes } from './routes-public.ts';
@@ -16,6 +17,7 @@ export const nativeDialect: Dialect = {
     publicRoutes(scope, ctx);
     followRoutes(scope, ctx);
     directoryRoutes(scope, ctx);
+    summaryRoutes(scope, ctx);
     adminRoutes(scope, ctx);
   },
   renderError: renderProblem,
