@@ -42,4 +42,21 @@ export const targets: readonly FuzzTarget[] = [
     // DRF: the view on success; on failure a dict of field errors or {"detail": "..."}.
     envelope: (status, body) => (status === 200 ? isObject(body) && typeof body['user_id'] === 'string' : isObject(body) && Object.keys(body).length > 0),
   },
+  {
+    name: 'zitadel PUT /auth/v1/users/me/profile',
+    method: 'PUT',
+    path: '/auth/v1/users/me/profile',
+    contentType: 'application/json',
+    readPath: '/auth/v1/users/me/profile',
+    // gRPC-gateway: {details} on success, {code, message, details: []} on failure.
+    envelope: (status, body) => (status === 200 ? isObject(body) && isObject(body['details']) : isObject(body) && typeof body['code'] === 'number' && typeof body['message'] === 'string' && Array.isArray(body['details'])),
+  },
+  {
+    name: 'workspace PUT /api/workspace/account/profile',
+    method: 'PUT',
+    path: '/api/workspace/account/profile',
+    contentType: 'application/json',
+    readPath: '/api/workspace/account/profile',
+    envelope: (status, body) => isObject(body) && typeof body['Success'] === 'boolean' && body['Success'] === (status === 200) && Array.isArray(body['Errors']) && Array.isArray(body['Warnings']),
+  },
 ];

@@ -37,7 +37,7 @@ for (const backend of backends) {
           assert.deepEqual(after[def.name], before[def.name], `${surface.name} applied ${def.name}`);
           assert.equal(after.version, before.version, `${surface.name} changed the profile through ${def.name}`);
         }
-        assert.ok(tried >= 5, `${surface.name} exposes too few protected fields to be tested (${tried})`);
+        assert.ok(tried >= surface.minProtected, `${surface.name} exposes too few protected fields to be tested (${tried})`);
       });
     }
 

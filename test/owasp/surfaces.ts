@@ -12,6 +12,10 @@ export interface Surface {
   /** The request body that would set `field` to `value` on this wire, or undefined if the wire has no name for it. */
   body(field: string, value: unknown): Record<string, unknown> | undefined;
   readonly readOnly: 'refused' | 'ignored';
+  /** How many protected (read-only, computed, admin) fields the wire names at all. */
+  readonly minProtected: number;
+  /** The status a body over the limit answers with on this wire (gRPC-gateway folds it into 400). */
+  readonly tooLarge: number;
 }
 
 const aisquareTop: Record<string, string> = { account_id: 'user_id', display_name: 'full_name', email: 'email', username: 'username', created_at: 'created_at' };
@@ -21,13 +25,37 @@ const aisquareDetails: Record<string, string> = {
 };
 
 export const surfaces: readonly Surface[] = [
-  { name: 'native', read: '/v1/me/profile', write: { method: 'PATCH', path: '/v1/me/profile' }, body: (field, value) => ({ [field]: value }), readOnly: 'refused' },
+  { name: 'native', read: '/v1/me/profile', write: { method: 'PATCH', path: '/v1/me/profile' }, body: (field, value) => ({ [field]: value }), readOnly: 'refused', minProtected: 5, tooLarge: 413 },
   {
     name: 'aisquare',
     read: '/api/v1/iam/user/profile/',
     write: { method: 'PATCH', path: '/api/v1/iam/user/profile/' },
     body: (field, value) => (aisquareTop[field] ? { [aisquareTop[field]!]: value } : aisquareDetails[field] ? { details: { [aisquareDetails[field]!]: value } } : undefined),
     readOnly: 'ignored',
+    minProtected: 5,
+    tooLarge: 413,
+  },
+  {
+    name: 'zitadel',
+    read: '/auth/v1/users/me/profile',
+    write: { method: 'PUT', path: '/auth/v1/users/me/profile' },
+    // ZITADEL's wire names only the six profile fields: nothing protected can even be named.
+    body: (field, value) => {
+      const names: Record<string, string> = { given_name: 'firstName', family_name: 'lastName', display_name: 'displayName', nickname: 'nickName' };
+      return names[field] ? { firstName: 'A', lastName: 'B', displayName: 'A B', [names[field]!]: value } : undefined;
+    },
+    readOnly: 'refused',
+    minProtected: 0,
+    tooLarge: 400,
+  },
+  {
+    name: 'workspace',
+    read: '/api/workspace/account/profile',
+    write: { method: 'PUT', path: '/api/workspace/account/profile' },
+    body: (field, value) => (({ account_id: { UserId: value }, kind: { UserType: value } }) as Record<string, Record<string, unknown>>)[field],
+    readOnly: 'refused',
+    minProtected: 2,
+    tooLarge: 413,
   },
 ];
 

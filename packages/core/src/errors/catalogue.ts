@@ -38,6 +38,7 @@ export const errorCatalogue = {
   'profile.json_too_large': { status: 400, message: 'The JSON value is too large or too deeply nested.' },
   'profile.version_conflict': { status: 412, message: 'The profile changed since you read it; reload and try again.' },
   'profile.not_found': { status: 404, message: 'The profile does not exist.' },
+  'profile.not_changed': { status: 400, message: 'The profile was not changed.' },
 
   // account: identities
   'account.username_taken': { status: 400, message: 'That username is already taken.' },

@@ -19,6 +19,8 @@ export interface PatchRequest {
   readonly password?: PasswordChange;
   /** Apply only if the profile is still at (one of) these versions (If-Match). */
   readonly expectedVersion?: number | readonly number[];
+  /** Refuse a request that would change nothing (ZITADEL answers "not changed"). */
+  readonly requireChange?: boolean;
   /** Issues the dialect found while translating; reported together with ours. */
   readonly issues?: readonly FieldIssue[];
 }
@@ -99,7 +101,10 @@ export function createProfileService(deps: ServiceDeps) {
           throw new ProfiledError('profile.version_conflict');
         }
         const diff = diffOf(before, { ...changes, ...deriveChanges(registry, before.values, changes) });
-        if (diff.length === 0 && !newHash) return before;
+        if (diff.length === 0 && !newHash) {
+          if (req.requireChange) throw new ProfiledError('profile.not_changed');
+          return before;
+        }
         const at = clock.now().toISOString();
         const version = before.version + 1;
         const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
