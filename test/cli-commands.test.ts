@@ -104,5 +104,7 @@ describe('an API key made by the CLI authenticates its service account', () => {
     assert.equal(res.body.code, 'auth.service_account_forbidden');
     const bogus = await server.request('GET', '/v1/me/profile', { token: `pfd_${'x'.repeat(43)}` });
     assert.equal(bogus.status, 401);
+    const [listed] = await server.app.services.accounts.listApiKeys('robot');
+    assert.ok(listed?.last_used_at, 'the key records its last use');
   });
 });
