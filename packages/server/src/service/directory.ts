@@ -62,8 +62,24 @@ export function createDirectoryService(deps: ServiceDeps) {
       return rows.length > opts.limit && last ? { profiles, next: encodeCursor(nextOf(last)) } : { profiles };
     },
 
-    async get(principal: Principal, profileId: string): Promise<ProfileView> {
-      const record = await storage.repos.findProfile(profileId);
+    /**
+     * Numbered pages with a total, for wires that count (Nexudus' ApiListResult): the same
+     * search and ordering as `list`, paged by offset.
+     */
+    async page(principal: Principal, opts: { q?: string; tag?: string; page: number; size: number }): Promise<{ profiles: readonly ProfileView[]; total: number }> {
+      const terms = searchTerms(opts.q);
+      const tag = opts.tag?.trim() || undefined;
+      const filter = { terms, ...(tag ? { tag } : {}) };
+      const [rows, total] = await Promise.all([
+        storage.repos.searchPublicProfiles(principal.orgId, { ...filter, offset: (opts.page - 1) * opts.size, limit: opts.size }),
+        storage.repos.countPublicProfiles(principal.orgId, filter),
+      ]);
+      return { profiles: await Promise.all(rows.map((r) => toView(storage.repos, r, principal.profileId))), total };
+    },
+
+    /** One public profile of the viewer's org, by id or by its number. */
+    async get(principal: Principal, profileId: string | number): Promise<ProfileView> {
+      const record = typeof profileId === 'number' ? await storage.repos.findProfileByNumber(profileId) : await storage.repos.findProfile(profileId);
       const account = record && (await storage.repos.findAccount(record.account_id));
       if (!record || record.org_id !== principal.orgId || record.values['is_public'] !== true || account?.status !== 'active') {
         throw new ProfiledError('profile.not_found');

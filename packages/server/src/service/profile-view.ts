@@ -7,6 +7,8 @@ export interface ProfileView {
   readonly accountId: string;
   readonly orgId: string;
   readonly version: number;
+  /** A small integer, unique across profiles, for wires whose ids are numbers. */
+  readonly number: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Canonical field name → value, for every non-secret registry field. */
@@ -36,6 +38,7 @@ export async function toView(repos: Repos, record: ProfileRecord, viewerProfileI
     accountId: record.account_id,
     orgId: record.org_id,
     version: record.version,
+    number: record.number,
     createdAt: record.created_at,
     updatedAt: record.updated_at,
     values,

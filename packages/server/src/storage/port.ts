@@ -49,6 +49,8 @@ export interface ProfileRecord {
   readonly account_id: string;
   readonly org_id: string;
   readonly version: number;
+  /** A small integer, unique across profiles: for wires whose ids are numbers. */
+  readonly number: number;
   readonly created_at: string;
   readonly updated_at: string;
   /** How many profiles follow this one, and how many it follows. */
@@ -60,6 +62,7 @@ export interface ProfileRecord {
 
 export interface ProfileSummaryRow {
   readonly id: string;
+  readonly number: number;
   readonly org_id: string;
   readonly org_slug: string;
   readonly org_name: string;
@@ -142,9 +145,12 @@ export interface Repos {
   updateAccount(id: string, changes: Readonly<Record<string, FieldValue>>, updatedAt: string): Promise<void>;
   setPasswordHash(id: string, hash: string, updatedAt: string): Promise<void>;
 
-  insertProfile(profile: Omit<ProfileRecord, 'values' | 'followers' | 'following'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
+  /** The profile's number is assigned by the database. */
+  insertProfile(profile: Omit<ProfileRecord, 'values' | 'followers' | 'following' | 'number'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
   /** `lock` takes a row lock until the transaction ends, where the database has them. */
   findProfile(id: string, opts?: { lock?: boolean }): Promise<ProfileRecord | undefined>;
+  /** The profile with this small integer number (see migration 0004). */
+  findProfileByNumber(number: number): Promise<ProfileRecord | undefined>;
   findProfileOf(accountId: string, orgId: string): Promise<ProfileRecord | undefined>;
   listProfilesOf(accountId: string): Promise<ProfileSummaryRow[]>;
   updateProfile(id: string, changes: Readonly<Record<string, FieldValue>>, version: number, updatedAt: string): Promise<void>;
@@ -158,6 +164,8 @@ export interface Repos {
    * given: best matches first, then by display name; `offset` pages through them.
    */
   searchPublicProfiles(orgId: string, opts: { terms: readonly string[]; tag?: string; offset: number; limit: number }): Promise<ProfileRecord[]>;
+  /** How many public profiles of an org `searchPublicProfiles` would page through. */
+  countPublicProfiles(orgId: string, opts: { terms: readonly string[]; tag?: string }): Promise<number>;
   followCounts(profileId: string): Promise<{ followers: number; following: number }>;
   followRelation(viewerId: string, profileId: string): Promise<{ following: boolean; followedBack: boolean }>;
   /** Records that `followerId` follows `followeeId`; false when it already did. */

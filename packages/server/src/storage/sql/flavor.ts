@@ -19,6 +19,11 @@ export interface SqlFlavor {
   };
   /** SQL for an auto-incrementing integer primary key column. */
   readonly autoIncrementPrimaryKey: string;
+  /**
+   * Adds a unique integer column numbered 1, 2, 3… to an existing table: existing rows get
+   * numbers, and every row inserted later gets the next one.
+   */
+  addSequenceColumn(db: Kysely<any>, table: string, column: string): Promise<void>;
   encodeBoolean(value: boolean): unknown;
   decodeBoolean(value: unknown): boolean;
   encodeJson(value: unknown): unknown;

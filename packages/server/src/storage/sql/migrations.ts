@@ -155,6 +155,13 @@ export const migrations: readonly Migration[] = [
       await f.search.createIndex(db, SEARCH_COLUMNS);
     },
   },
+  {
+    // A small integer per profile, for wires whose ids are numbers (Nexudus' coworker Id).
+    name: '0004_profile_numbers',
+    async up(db, f) {
+      await f.addSequenceColumn(db, 'profiles', 'number');
+    },
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */

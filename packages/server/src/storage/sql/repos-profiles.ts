@@ -8,11 +8,13 @@ type ProfileRepos = Pick<
   Repos,
   | 'insertProfile'
   | 'findProfile'
+  | 'findProfileByNumber'
   | 'findProfileOf'
   | 'listProfilesOf'
   | 'updateProfile'
   | 'listPublicProfiles'
   | 'searchPublicProfiles'
+  | 'countPublicProfiles'
   | 'followCounts'
   | 'followRelation'
   | 'insertEvent'
@@ -28,6 +30,7 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     'p.account_id',
     'p.org_id',
     'p.version',
+    'p.number',
     'p.created_at',
     'p.updated_at',
     ...profileFields.map((d) => `p.${d.name}`),
@@ -50,6 +53,7 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       account_id: row['account_id'] as string,
       org_id: row['org_id'] as string,
       version: Number(row['version']),
+      number: Number(row['number']),
       created_at: row['created_at'] as string,
       updated_at: row['updated_at'] as string,
       followers: Number(row['followers_count'] ?? 0),
@@ -92,6 +96,10 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       const [row] = (await runTemplate(db, t, { id })).rows;
       return row ? toRecord(row) : undefined;
     },
+    async findProfileByNumber(number) {
+      const row = await baseQuery().where('p.number', '=', number).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
     async findProfileOf(accountId, orgId) {
       const row = await baseQuery().where('p.account_id', '=', accountId).where('p.org_id', '=', orgId).executeTakeFirst();
       return row ? toRecord(row) : undefined;
@@ -100,12 +108,12 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       const rows = await db
         .selectFrom('profiles as p')
         .innerJoin('orgs as o', 'o.id', 'p.org_id')
-        .select(['p.id', 'p.org_id', 'o.slug as org_slug', 'o.name as org_name', 'p.display_name', 'p.version'])
+        .select(['p.id', 'p.number', 'p.org_id', 'o.slug as org_slug', 'o.name as org_name', 'p.display_name', 'p.version'])
         .where('p.account_id', '=', accountId)
         .orderBy('p.created_at')
         .orderBy('p.id')
         .execute();
-      return rows.map((r) => ({ ...r, version: Number(r.version) }));
+      return rows.map((r) => ({ ...r, number: Number(r.number), version: Number(r.version) }));
     },
     async updateProfile(id, changes, version, updatedAt) {
       const row = encode(changes, profileFields);
@@ -136,6 +144,19 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       if (opts.terms.length > 0) q = f.search.match(q, opts.terms).orderBy('search_rank');
       const rows = await q.orderBy('p.display_name').orderBy('p.id').offset(opts.offset).limit(opts.limit).execute();
       return rows.map(toRecord);
+    },
+    async countPublicProfiles(orgId, opts) {
+      let q = db
+        .selectFrom('profiles as p')
+        .innerJoin('accounts as a', 'a.id', 'p.account_id')
+        .select('p.id')
+        .where('p.org_id', '=', orgId)
+        .where('p.is_public', '=', f.encodeBoolean(true))
+        .where('a.status', '=', 'active') as unknown as Parameters<typeof f.search.match>[0];
+      if (opts.tag) q = f.search.hasTag(q, opts.tag);
+      if (opts.terms.length > 0) q = f.search.match(q, opts.terms);
+      const row = await db.selectFrom(q.as('m')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     async followCounts(profileId) {
       const row = await db

@@ -9,6 +9,7 @@ import { sqliteSearch } from './search.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos } from '../sql/repos.ts';
+import { ddl } from '../sql/ddl.ts';
 
 export interface SqliteOptions {
   /** File path, or `:memory:`. */
@@ -24,6 +25,15 @@ const flavor: SqlFlavor = {
   rowLocks: false,
   types: { text: 'text', integer: 'integer', bigint: 'integer', real: 'real', boolean: 'integer', json: 'text' },
   autoIncrementPrimaryKey: 'integer primary key autoincrement',
+  async addSequenceColumn(db, table, column) {
+    // Writers are serialised, so max + 1 inside the inserting transaction cannot collide.
+    await sql.raw(ddl`alter table ${table} add column ${column} integer`).execute(db);
+    await sql.raw(ddl`update ${table} set ${column} = rowid`).execute(db);
+    await sql.raw(ddl`create unique index ${`${table}_${column}`} on ${table} (${column})`).execute(db);
+    await sql
+      .raw(ddl`create trigger ${`${table}_${column}_insert`} after insert on ${table} when new.${column} is null begin update ${table} set ${column} = (select coalesce(max(${column}), 0) + 1 from ${table}) where rowid = new.rowid; end`)
+      .execute(db);
+  },
   search: sqliteSearch,
   encodeBoolean: (v) => (v ? 1 : 0),
   decodeBoolean: (v) => v === 1 || v === true || v === '1',
