@@ -44,7 +44,7 @@ export const scenarios: readonly Scenario[] = [
     name: 'nexudus GET /en/profile',
     targeted: true,
     baseline: 'get',
-    requires: '/en/profile',
+    requires: '/:p/profile',
     method: 'GET',
     request: (_n, a) => ({ path: '/en/profile?_resource=Coworker', token: a.accessToken }),
   },

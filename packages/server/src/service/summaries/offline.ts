@@ -14,7 +14,14 @@ function chooser(facts: ProfessionalFacts) {
 
 const listOf = (items: readonly string[], and: string) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${and} ${items.at(-1)}`);
 const article = (word: string) => (/^[aeiou]/i.test(word) && !/^(uni|use|eu)/i.test(word) ? 'an' : 'a');
-const lower = (s: string) => (/^[A-Z][a-z]/.test(s) && !/^[A-Z]{2}/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+/**
+ * A Title Case phrase ("Product Designer", "Financial Services") reads lower case inside a
+ * sentence; anything with an acronym or mixed case ("iOS Engineer", "CTO") keeps its own.
+ */
+const lower = (s: string) => {
+  const words = s.split(/\s+/);
+  return words.every((w) => /^[A-Z][a-z]+$|^[a-z]+$|^[&/-]$/.test(w)) ? words.map((w) => w.toLowerCase()).join(' ') : s;
+};
 
 function english(f: ProfessionalFacts, pick: ReturnType<typeof chooser>): string {
   const role = f.position ? lower(f.position) : null;
