@@ -59,4 +59,14 @@ export const targets: readonly FuzzTarget[] = [
     readPath: '/api/workspace/account/profile',
     envelope: (status, body) => isObject(body) && typeof body['Success'] === 'boolean' && body['Success'] === (status === 200) && Array.isArray(body['Errors']) && Array.isArray(body['Warnings']),
   },
+  {
+    name: 'nexudus PATCH /api/public/coworker/profile',
+    method: 'PATCH',
+    path: '/api/public/coworker/profile',
+    contentType: 'application/json',
+    readPath: '/en/profile?_resource=Coworker',
+    // ActionConfirmation: WasSuccessful and Status mirror the HTTP status; Errors is null or a list.
+    envelope: (status, body) =>
+      isObject(body) && body['WasSuccessful'] === (status === 200) && body['Status'] === status && (body['Errors'] === null || Array.isArray(body['Errors'])),
+  },
 ];

@@ -5,7 +5,7 @@ import { backends } from '../support/backends.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 /**
- * Golden request/response pairs for the workspace and ZITADEL dialects
+ * Golden request/response pairs for the workspace, ZITADEL and Nexudus dialects
  * (test/fixtures/<dialect>/NN-*.json), each replayed by a fresh user. Per-run values (ids,
  * emails, usernames, versions, timestamps) are written as {{placeholders}}. `UPDATE_GOLDEN=1`
  * rewrites the responses from what the server answers; review the diff before committing.
@@ -26,7 +26,7 @@ function normalise(value: unknown, known: Record<string, string>): unknown {
   return value;
 }
 
-for (const dialect of ['workspace', 'zitadel']) {
+for (const dialect of ['workspace', 'zitadel', 'nexudus']) {
   const dir = new URL(`../fixtures/${dialect}/`, import.meta.url);
   const files = readdirSync(dir).filter((f) => /^\d\d-.*\.json$/.test(f)).sort();
   for (const backend of backends) {
@@ -46,7 +46,7 @@ for (const dialect of ['workspace', 'zitadel']) {
             ...(golden.request.body !== undefined ? { raw: golden.request.body, contentType: golden.request.contentType ?? 'application/json' } : {}),
           });
           const profile = (await server.request('GET', '/v1/me/profile', { token: user.token })).body;
-          const known = { '{{account_id}}': user.id, '{{email}}': user.email, '{{username}}': user.username, '{{org_id}}': profile.org_id, '{{version}}': String(profile.version) };
+          const known = { '{{account_id}}': user.id, '{{profile_id}}': profile.id, '{{email}}': user.email, '{{username}}': user.username, '{{org_id}}': profile.org_id, '{{version}}': String(profile.version) };
           const actual = { status: res.status, body: normalise(res.body, known) };
           if (update && backend.name === 'sqlite') writeFileSync(new URL(file, dir), `${JSON.stringify({ ...golden, response: actual }, null, 2)}\n`);
           else assert.deepEqual(actual, golden.response);

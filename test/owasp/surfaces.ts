@@ -1,4 +1,5 @@
 import { registry } from '@profiled/core';
+import { coworkerFields } from '../../packages/server/src/dialects/nexudus/fields.ts';
 
 /**
  * The self-service surfaces of every mounted dialect, for the OWASP API Top 10 suites: how
@@ -17,6 +18,9 @@ export interface Surface {
   /** The status a body over the limit answers with on this wire (gRPC-gateway folds it into 400). */
   readonly tooLarge: number;
 }
+
+/** Nexudus' coworker table, canonical field → PascalCase wire name (values are sent as given). */
+const nexudusNames: ReadonlyMap<string, string> = new Map(coworkerFields().map((w) => [w.field, w.wire]));
 
 const aisquareTop: Record<string, string> = { account_id: 'user_id', display_name: 'full_name', email: 'email', username: 'username', created_at: 'created_at' };
 const aisquareDetails: Record<string, string> = {
@@ -55,6 +59,22 @@ export const surfaces: readonly Surface[] = [
     body: (field, value) => (({ account_id: { UserId: value }, kind: { UserType: value } }) as Record<string, Record<string, unknown>>)[field],
     readOnly: 'refused',
     minProtected: 2,
+    tooLarge: 413,
+  },
+  {
+    name: 'nexudus',
+    // `_resource` is optional (Coworker is the one resource), and the suites append `?…` to
+    // `read`: with it in the path, API1's ids would land inside the `_resource` value.
+    read: '/en/profile',
+    write: { method: 'PATCH', path: '/api/public/coworker/profile' },
+    // The Nexudus wire names no read-only, computed or admin field at all (its table is
+    // self-writable fields only): every protected field maps to undefined.
+    body: (field, value) => {
+      const wire = nexudusNames.get(field);
+      return wire ? { [wire]: value } : undefined;
+    },
+    readOnly: 'refused',
+    minProtected: 0,
     tooLarge: 413,
   },
 ];
