@@ -212,7 +212,9 @@ for (const backend of backends) {
       assert.deepEqual(fields(noRepeat), ['RepeatNewPassword']);
       const onlyOld = await patch(u, { OldPassword: u.password });
       assert.deepEqual(fields(onlyOld), ['NewPassword']);
-      for (const res of [noOld, wrongOld, mismatch, weak, noRepeat, onlyOld]) {
+      const same = await patch(u, { OldPassword: u.password, NewPassword: u.password, RepeatNewPassword: u.password });
+      assert.deepEqual([fields(same), same.body.Errors[0].Message], [['NewPassword'], 'The new password must differ from the current one.']);
+      for (const res of [noOld, wrongOld, mismatch, weak, noRepeat, onlyOld, same]) {
         assert.equal(res.status, 400);
         for (const e of res.body.Errors) assert.equal(e.AttemptedValue, null);
         for (const secret of [NEW, u.password, 'Wrong-Password-123']) assert.ok(!res.text.includes(secret), 'a password was echoed');

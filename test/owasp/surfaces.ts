@@ -63,9 +63,7 @@ export const surfaces: readonly Surface[] = [
   },
   {
     name: 'nexudus',
-    // `_resource` is optional (Coworker is the one resource), and the suites append `?…` to
-    // `read`: with it in the path, API1's ids would land inside the `_resource` value.
-    read: '/en/profile',
+    read: '/en/profile?_resource=Coworker',
     write: { method: 'PATCH', path: '/api/public/coworker/profile' },
     // The Nexudus wire names no read-only, computed or admin field at all (its table is
     // self-writable fields only): every protected field maps to undefined.

@@ -59,6 +59,7 @@ export const errorCatalogue = {
   'password.contains_email': { status: 400, message: 'The password must not contain the email address.' },
   'password.common': { status: 400, message: 'The password is on a list of commonly used passwords.' },
   'password.too_weak': { status: 400, message: 'The password is too easy to guess.' },
+  'password.unchanged': { status: 400, message: 'The new password must differ from the current one.' },
 
   // auth: who is calling
   'auth.unauthenticated': { status: 401, message: 'Authentication credentials were not provided.' },

@@ -67,6 +67,7 @@ export function createProfileService(deps: ServiceDeps) {
       return undefined;
     }
     await throttle.clear([`password:${principal.accountId}`]);
+    if (change.next === change.current) issues.push(issue(PASSWORD_RULE_ISSUE_FIELD, 'password.unchanged', 'The new password must differ from the current one.'));
     return issues.length === before ? hashPassword(change.next) : undefined;
   }
 
