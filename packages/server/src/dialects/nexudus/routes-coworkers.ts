@@ -111,7 +111,8 @@ export function coworkerRoutes(app: FastifyInstance, ctx: DialectContext): void 
   }, async (request) => {
     const principal = principalOf(request);
     const { coworkerId } = request.params as { coworkerId: string };
-    const target = /^\d{1,15}$/.test(coworkerId) ? (await services.profiles.list(principal)).find((p) => p.number === Number(coworkerId))?.id : coworkerId;
+    const id = coworkerIdOf(coworkerId);
+    const target = typeof id === 'number' ? (await services.profiles.list(principal)).find((p) => p.number === id)?.id : id;
     if (!target) throw new ProfiledError('profile.not_found');
     const token = await services.sessions.switchProfile(principal, target);
     return confirmation(token.access_token);
@@ -170,8 +171,7 @@ export function coworkerRoutes(app: FastifyInstance, ctx: DialectContext): void 
   }, async (request, reply) => {
     const principal = principalOf(request);
     const { coworkerId } = request.params as { coworkerId: string };
-    const id: string | number = /^\d{1,15}$/.test(coworkerId) ? Number(coworkerId) : coworkerId;
-    const [view, orgName] = await Promise.all([services.directory.get(principal, id), orgNameOf(principal)]);
+    const [view, orgName] = await Promise.all([services.directory.get(principal, coworkerIdOf(coworkerId)), orgNameOf(principal)]);
     const body = { Coworker: record(view, orgName) };
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(applyShape(body, parseShape((request.query as { _shape?: string })._shape))));
   });
@@ -186,6 +186,9 @@ export function coworkerRoutes(app: FastifyInstance, ctx: DialectContext): void 
     },
   }, async (request) => confirmation((await services.summaries.generate(principalOf(request))).summary));
 }
+
+/** A coworker id in a path: the numeric `Id`, or else the `UniqueId`. */
+const coworkerIdOf = (param: string): number | string => (/^\d{1,15}$/.test(param) ? Number(param) : param);
 
 /** The likely locale of a country (CLDR's likely subtags, through ICU): "en-GB", "de-CH". */
 function cultureOf(region: string): string {

@@ -81,7 +81,7 @@ export function decodeValue(flavor: SqlFlavor, def: FieldDef, raw: unknown): Fie
   }
 }
 
-type ProfileQuery = SelectQueryBuilder<any, any, any>;
+export type ProfileQuery = SelectQueryBuilder<any, any, any>;
 
 export interface SearchCapability {
   /** Creates the index over these profile columns and keeps it in step with every write. */

@@ -1,7 +1,7 @@
 import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
 import type { Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
-import { decodeValue, encodeValue, type SqlFlavor } from './flavor.ts';
+import { decodeValue, encodeValue, type ProfileQuery, type SqlFlavor } from './flavor.ts';
 import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type ProfileRepos = Pick<
@@ -41,6 +41,14 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     const row: Record<string, unknown> = {};
     for (const def of allowed) if (Object.hasOwn(changes, def.name)) row[def.name] = encodeValue(f, def, changes[def.name]!);
     return row;
+  };
+
+  /** The member directory's rows: public profiles of active accounts in one org, matching the terms and tag. */
+  const directory = (q: ProfileQuery, orgId: string, opts: { terms: readonly string[]; tag?: string }) => {
+    let out = q.where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
+    if (opts.tag) out = f.search.hasTag(out, opts.tag);
+    if (opts.terms.length > 0) out = f.search.match(out, opts.terms);
+    return out;
   };
 
   const toRecord = (row: Record<string, unknown>): ProfileRecord => {
@@ -130,7 +138,7 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       await runTemplate(db, t, values);
     },
     async listPublicProfiles(orgId, opts) {
-      let q = baseQuery().where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
+      let q = directory(baseQuery() as ProfileQuery, orgId, { terms: [] });
       if (opts.after) {
         const { name, id } = opts.after;
         q = q.where((eb) => eb.or([eb('p.display_name', '>', name), eb.and([eb('p.display_name', '=', name), eb('p.id', '>', id)])]));
@@ -139,22 +147,14 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       return rows.map(toRecord);
     },
     async searchPublicProfiles(orgId, opts) {
-      let q = baseQuery().where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
-      if (opts.tag) q = f.search.hasTag(q, opts.tag);
-      if (opts.terms.length > 0) q = f.search.match(q, opts.terms).orderBy('search_rank');
+      let q = directory(baseQuery() as ProfileQuery, orgId, opts);
+      if (opts.terms.length > 0) q = q.orderBy('search_rank');
       const rows = await q.orderBy('p.display_name').orderBy('p.id').offset(opts.offset).limit(opts.limit).execute();
       return rows.map(toRecord);
     },
     async countPublicProfiles(orgId, opts) {
-      let q = db
-        .selectFrom('profiles as p')
-        .innerJoin('accounts as a', 'a.id', 'p.account_id')
-        .select('p.id')
-        .where('p.org_id', '=', orgId)
-        .where('p.is_public', '=', f.encodeBoolean(true))
-        .where('a.status', '=', 'active') as unknown as Parameters<typeof f.search.match>[0];
-      if (opts.tag) q = f.search.hasTag(q, opts.tag);
-      if (opts.terms.length > 0) q = f.search.match(q, opts.terms);
+      const ids = db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select('p.id') as unknown as ProfileQuery;
+      const q = directory(ids, orgId, opts);
       const row = await db.selectFrom(q.as('m')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
     },
