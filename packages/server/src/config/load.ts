@@ -28,6 +28,8 @@ export interface Config {
   readonly aiModel: string;
   readonly aiTimeoutMs: number;
   readonly summaryRateLimit: number;
+  /** Browser origins (`https://app.example.com`) granted CORS; empty: none, no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   } catch {
     problems.push(`PUBLIC_URL must be an absolute http(s) URL (got "${issuer}")`);
   }
+  const corsOrigins = (env['CORS_ORIGINS'] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) if (!isOrigin(origin)) problems.push(`CORS_ORIGINS entries must be origins like https://app.example.com: http(s), host and optional port, no path or trailing slash (got "${origin}")`);
   const config: Config = {
     host,
     port,
@@ -95,9 +99,20 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     aiModel: str('AI_MODEL', 'gpt-4o-mini'),
     aiTimeoutMs: int('AI_TIMEOUT_MS', 20_000, 100, 600_000),
     summaryRateLimit: int('SUMMARY_RATE_LIMIT', 20, 1, 100_000),
+    corsOrigins: Object.freeze([...new Set(corsOrigins)]),
     ...overrides,
   };
   if (config.aiBaseUrl && !/^https?:\/\/[^\s]+$/.test(config.aiBaseUrl)) problems.push(`AI_BASE_URL must be an http(s) URL (got "${config.aiBaseUrl}")`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** An origin exactly as a browser sends it in `Origin`: `http(s)://host[:port]`, lower case, nothing after. */
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
 }

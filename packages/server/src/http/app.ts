@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AjvCompiler } from '@fastify/ajv-compiler';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +17,7 @@ import { createServices, type Clock, type Services } from '../service/index.ts';
 import { openStorage } from '../storage/index.ts';
 import type { Storage } from '../storage/port.ts';
 import { challengeFor, createAuthHooks } from './bearer.ts';
+import { corsOptions } from './cors.ts';
 import { toProfiledError } from './framework-errors.ts';
 import { healthRoutes } from './health.ts';
 import { createLogger } from './logger.ts';
@@ -118,6 +120,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: 'same-site' },
   });
+  if (config.corsOrigins.length > 0) await server.register(cors, corsOptions(config));
   await server.register(swagger, openApiOptions(config, dialects));
   await server.register(swaggerUi, { routePrefix: '/docs' });
   const metrics = registerMetrics(server);
