@@ -1,5 +1,6 @@
 /**
- * Bundles the server and CLI into packages/server/dist/profiled.mjs (dependencies stay
+ * Builds the member portal (Vite, into packages/portal/dist, which the server serves at `/`)
+ * and bundles the server and CLI into packages/server/dist/profiled.mjs (dependencies stay
  * external). Runs on `npm install` (prepare) and before `npm start`; bin/profiled.js uses the
  * bundle while it is newer than every source file, and the TypeScript through tsx otherwise.
  * Running compiled JavaScript spares tsx's loader thread: ~50 MB less memory per process.
@@ -22,3 +23,8 @@ await build({
   logLevel: 'warning',
 });
 process.stdout.write('built packages/server/dist/profiled.mjs\n');
+
+// Vite is loaded only here, so the server never pulls the build tool in at run time.
+const vite = await import('vite');
+await vite.build({ root: `${root}packages/portal`, configFile: `${root}packages/portal/vite.config.ts`, logLevel: 'warn' });
+process.stdout.write('built packages/portal/dist\n');

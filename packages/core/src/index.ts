@@ -6,6 +6,6 @@ export { compileRegistry, deriveChanges, parseChanges, type CompiledRegistry, ty
 export { toE164 } from './registry/phone.ts';
 export { charLength, isEmail, isHttpUrl, type ValueContext } from './registry/values.ts';
 export { fieldSchema, objectSchema, type JsonSchema } from './registry/json-schema.ts';
-export { formMetadata, type FieldMetadata, type ProfileSchemaMetadata } from './registry/form-metadata.ts';
+export { formMetadata, PAGES, type FieldMetadata, type PageMetadata, type ProfileSchemaMetadata } from './registry/form-metadata.ts';
 export { errorCatalogue, isErrorCode, type ErrorCode } from './errors/catalogue.ts';
 export { ProfiledError, validationFailed, issue, type FieldIssue, type ErrorDetails } from './errors/profiled-error.ts';

@@ -23,7 +23,28 @@ export interface FieldMetadata {
   readonly values?: readonly string[];
 }
 
+/** A page of the member portal: the sections it shows, in order. */
+export interface PageMetadata {
+  readonly name: string;
+  readonly label: string;
+  readonly sections: readonly Section[];
+}
+
+/**
+ * The portal's profile pages (the seed names them: Personal information, Professional
+ * profile, Billing information, Notifications, Credentials). Credentials has no stored
+ * fields: its password form is described by the org's password rules.
+ */
+export const PAGES: readonly PageMetadata[] = [
+  { name: 'personal', label: 'Personal information', sections: ['personal', 'address'] },
+  { name: 'professional', label: 'Professional profile', sections: ['professional', 'social'] },
+  { name: 'billing', label: 'Billing information', sections: ['billing'] },
+  { name: 'notifications', label: 'Notifications', sections: ['notifications'] },
+  { name: 'credentials', label: 'Credentials', sections: [] },
+];
+
 export interface ProfileSchemaMetadata {
+  readonly pages: readonly PageMetadata[];
   readonly sections: readonly { readonly name: Section; readonly fields: readonly string[] }[];
   readonly fields: readonly FieldMetadata[];
 }
@@ -55,5 +76,5 @@ export function formMetadata(reg: CompiledRegistry): ProfileSchemaMetadata {
     if (!section) sections.push((section = { name: f.section, fields: [] }));
     section.fields.push(f.name);
   }
-  return { sections, fields };
+  return { pages: PAGES, sections, fields };
 }

@@ -30,6 +30,8 @@ export interface Config {
   readonly summaryRateLimit: number;
   /** Browser origins (`https://app.example.com`) granted CORS; empty: none, no CORS headers at all. */
   readonly corsOrigins: readonly string[];
+  /** The built member portal; the @profiled/portal package's `dist` when unset. */
+  readonly portalDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     aiTimeoutMs: int('AI_TIMEOUT_MS', 20_000, 100, 600_000),
     summaryRateLimit: int('SUMMARY_RATE_LIMIT', 20, 1, 100_000),
     corsOrigins: Object.freeze([...new Set(corsOrigins)]),
+    portalDir: env['PORTAL_DIR']?.trim() || undefined,
     ...overrides,
   };
   if (config.aiBaseUrl && !/^https?:\/\/[^\s]+$/.test(config.aiBaseUrl)) problems.push(`AI_BASE_URL must be an http(s) URL (got "${config.aiBaseUrl}")`);

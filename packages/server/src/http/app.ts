@@ -24,6 +24,7 @@ import { createLogger } from './logger.ts';
 import { registerMetrics } from './metrics.ts';
 import { oauthRoutes } from './oauth.ts';
 import { openApiOptions } from './openapi.ts';
+import { defaultPortalDir, portalRoutes } from './portal.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -131,7 +132,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   healthRoutes(server, { storage, metrics });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
-  await server.register(oauthRoutes, { services, issuer: config.issuer, passwordGrant: true });
+  await server.register(oauthRoutes, { services, issuer: config.issuer, passwordGrant: true, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
+
+  await server.register(portalRoutes, { dir: config.portalDir ?? defaultPortalDir() });
 
   const hooks = createAuthHooks(services);
   const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };

@@ -96,6 +96,18 @@ export function createSessionService(deps: ServiceDeps) {
       return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
     },
 
+    /**
+     * RFC 7009 revocation of a refresh token: its whole session ends. An unknown or spent
+     * token is not an error (the caller's goal, a dead token, holds either way).
+     */
+    async revokeRefreshToken(refreshToken: string): Promise<void> {
+      const now = clock.now().toISOString();
+      await storage.transaction(async (tx) => {
+        const result = await tx.consumeRefreshToken(hashSecret(refreshToken), now);
+        if (result.status !== 'unknown') await tx.revokeSession(result.sessionId, now);
+      });
+    },
+
     /** The public signing keys (JWK Set). */
     jwks: () => tokens.jwks(),
 

@@ -76,6 +76,22 @@ export function meRoutes(app: FastifyInstance, ctx: DialectContext): void {
     return reply.code(204).send();
   });
 
+  app.get('/me/password-policy', {
+    preHandler: ctx.authenticateSelf,
+    schema: {
+      summary: 'My password rules',
+      description: 'The password policy of the active profile\'s organization and its rules in words, so a form can show them before the person types.',
+      security,
+      response: {
+        200: Type.Object({
+          policy: Type.Object({ min_length: Type.Integer(), max_length: Type.Integer(), min_score: Type.Integer() }),
+          rules: Type.Array(Type.String()),
+        }),
+        ...errorResponses(401, 403),
+      },
+    },
+  }, async (request) => services.accounts.passwordRules(principalOf(request).orgId));
+
   app.get('/me/profiles', {
     preHandler: ctx.authenticateSelf,
     schema: {

@@ -21,4 +21,15 @@ export function summaryRoutes(app: FastifyInstance, ctx: DialectContext): void {
     const result = await services.summaries.generate(principalOf(request));
     return { ...result, summary_html: services.markdown.renderSummary(result.summary) };
   });
+
+  app.post('/me/profile/summary::preview', {
+    preHandler: ctx.authenticateSelf,
+    schema: {
+      summary: 'Preview a profile summary',
+      description: 'Renders Markdown exactly as the directory will show it (raw HTML off, then sanitized to a small allowlist). Nothing is saved; the portal\'s live preview uses it so that preview and directory can never disagree.',
+      security: [{ bearer: [] }],
+      body: Type.Object({ summary: Type.String({ maxLength: 20_000 }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ summary_html: Type.String() }), ...errorResponses(400, 401, 403) },
+    },
+  }, async (request) => ({ summary_html: services.markdown.renderSummary((request.body as { summary: string }).summary) }));
 }
