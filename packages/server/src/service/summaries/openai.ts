@@ -14,9 +14,9 @@ const LANGUAGE_NAMES: Record<string, string> = { en: 'English', de: 'German', fr
 
 /**
  * Any OpenAI-compatible chat-completions endpoint. Only the professional facts enter the
- * prompt. A timeout becomes `summary.timeout` (504); any other failure, including a malformed
- * answer, `summary.provider_failed` (502). The text returned is untrusted: the caller caps and
- * validates it like any summary.
+ * prompt. A timeout (headers or body) becomes `summary.timeout` (504); any other failure,
+ * including a malformed answer or a redirect, `summary.provider_failed` (502). The text
+ * returned is untrusted: the caller caps and validates it like any summary.
  */
 export function openAiProvider(settings: OpenAiSettings): SummaryProvider {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
@@ -41,17 +41,20 @@ export function openAiProvider(settings: OpenAiSettings): SummaryProvider {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {}) },
           body: JSON.stringify(body),
+          // A redirect is a failure, never followed: a 307/308 would re-send the prompt to
+          // wherever the answer points (OWASP API10).
+          redirect: 'error',
           signal: AbortSignal.timeout(settings.timeoutMs),
         });
       } catch (err) {
-        if ((err as Error).name === 'TimeoutError') throw new ProfiledError('summary.timeout');
-        throw new ProfiledError('summary.provider_failed', { cause: err });
+        throw failure(err);
       }
       let payload: unknown;
       try {
+        // The timeout covers the body too: an answer that never ends is a timeout, not a failure.
         payload = await res.json();
       } catch (err) {
-        throw new ProfiledError('summary.provider_failed', { cause: err });
+        throw failure(err);
       }
       const content = (payload as { choices?: { message?: { content?: unknown } }[] })?.choices?.[0]?.message?.content;
       if (!res.ok || typeof content !== 'string' || content.trim() === '') {
@@ -61,3 +64,6 @@ export function openAiProvider(settings: OpenAiSettings): SummaryProvider {
     },
   };
 }
+
+/** A fetch or body-read error as the catalogue error it stands for. */
+const failure = (err: unknown) => ((err as Error).name === 'TimeoutError' ? new ProfiledError('summary.timeout') : new ProfiledError('summary.provider_failed', { cause: err }));
