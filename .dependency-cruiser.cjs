@@ -15,6 +15,13 @@ module.exports = {
       to: { path: '^packages/(server|client|portal)/|^node:|(^|/)node_modules/(fastify|kysely|pg|better-sqlite3|pino|jose)/' },
     },
     {
+      name: 'portal-through-the-client',
+      comment: 'The portal is a browser app: it talks to the server over HTTP through @profiled/client, and takes only types from the core.',
+      severity: 'error',
+      from: { path: '^packages/portal/src' },
+      to: { path: '^packages/server/|(^|/)node_modules/(?!(@profiled/(client|core)|react|react-dom|scheduler)/)|^node:' },
+    },
+    {
       name: 'client-only-core',
       severity: 'error',
       from: { path: '^packages/client/src' },

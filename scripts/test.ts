@@ -1,5 +1,5 @@
 /**
- * `npm test`: the import-direction lint, the type check, then every test file on one
+ * `npm test`: the build, the import-direction lint, the type check, then every test file on one
  * throwaway PostgreSQL cluster (started here, removed at the end) and on SQLite.
  * Arguments narrow the run to the given test files.
  */
@@ -32,6 +32,9 @@ function step(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
 
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : [...testFiles(join(root, 'packages')), ...testFiles(join(root, 'test'))].sort();
+
+// The browser tests drive the built portal and the CLI tests the bundle: build both first.
+step('build: portal and server bundle', process.execPath, ['--import', 'tsx', 'scripts/build.ts']);
 
 if (only.length === 0) {
   step('lint: import directions', 'npx', ['depcruise', 'packages', '--config', '.dependency-cruiser.cjs']);

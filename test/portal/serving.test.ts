@@ -86,7 +86,7 @@ for (const backend of backends) {
     it('the cookie is honoured only from the server\'s own origin', async () => {
       const login = await portalToken({ grant_type: 'password', username: user.username, password: user.password });
       const rt = cookieOf(login)!;
-      for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'http://127.0.0.1:1' }]) {
+      for (const headers of [{}, { origin: 'https://evil.example' }, { origin: 'http://127.0.0.1:1' }] as Record<string, string>[]) {
         const res = await portalToken({ grant_type: 'refresh_token' }, { ...headers, cookie: `profiled_rt=${rt}` });
         assert.equal(res.status, 400, JSON.stringify(headers));
         assert.equal(res.body.error, 'invalid_request');

@@ -10,10 +10,10 @@ const href = (v: string) => (/^https?:\/\//i.test(v) ? v : undefined);
 
 export function DirectoryProfilePage({ id, onTitle }: { id: string; onTitle(title: string): void }) {
   const result = useAsync(async () => {
-    const res = await httpClient.get<PublishedCoworker & { Message?: string }>(endpoints.directory.get(id));
+    const res = await httpClient.get<{ Coworker: PublishedCoworker; Message?: string }>(endpoints.directory.get(id));
     if (res.status !== 200) throw new Error(res.status === 404 ? 'This profile is not listed in the directory.' : (res.data.Message ?? `HTTP ${res.status}`));
-    onTitle(res.data.FullName);
-    return res.data;
+    onTitle(res.data.Coworker.FullName);
+    return res.data.Coworker;
   }, [id]);
   if (result.state === 'loading') return <p aria-busy="true">Loading…</p>;
   if (result.state === 'failed') return <p className="form-error" role="alert">{result.error} <Link to="/directory">Back to the directory</Link></p>;
