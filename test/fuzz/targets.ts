@@ -69,4 +69,31 @@ export const targets: readonly FuzzTarget[] = [
     envelope: (status, body) =>
       isObject(body) && body['WasSuccessful'] === (status === 200) && body['Status'] === status && (body['Errors'] === null || Array.isArray(body['Errors'])),
   },
+  {
+    name: 'native POST /v1/me/profile/summary:preview',
+    method: 'POST',
+    path: '/v1/me/profile/summary:preview',
+    contentType: 'application/json',
+    readPath: '/v1/me/profile',
+    envelope: (status, body, ct) =>
+      status === 200 ? isObject(body) && typeof body['summary_html'] === 'string' && !/<script/i.test(body['summary_html']) : isObject(body) && body['status'] === status && /problem\+json/.test(ct ?? ''),
+  },
+  {
+    name: 'oauth POST /oauth/token',
+    method: 'POST',
+    path: '/oauth/token',
+    contentType: 'application/x-www-form-urlencoded',
+    readPath: '/v1/me/profile',
+    // RFC 6749 §5.2: {error, error_description}; a random body never holds valid credentials.
+    envelope: (status, body) => status >= 400 && isObject(body) && typeof body['error'] === 'string',
+  },
+  {
+    name: 'oauth POST /oauth/revoke',
+    method: 'POST',
+    path: '/oauth/revoke',
+    contentType: 'application/x-www-form-urlencoded',
+    readPath: '/v1/me/profile',
+    // RFC 7009: 200 for any token (unknown ones included), else {error}.
+    envelope: (status, body) => (status === 200 ? isObject(body) : isObject(body) && typeof body['error'] === 'string'),
+  },
 ];
