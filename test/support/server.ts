@@ -49,10 +49,23 @@ export interface TestUser {
 
 let counter = 0;
 
+/** A loopback port free right now, for a server whose public URL must name its port (OpenID discovery). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** Starts the real server on a fresh database of `backend`, listening on a loopback port. */
 export async function startServer(
   backend: Backend,
-  opts: { config?: Partial<Config>; registry?: Registry; clock?: Clock; databaseUrl?: string } = {},
+  opts: { config?: Partial<Config>; registry?: Registry; clock?: Clock; databaseUrl?: string; port?: number } = {},
 ): Promise<TestServer> {
   const databaseUrl = opts.databaseUrl ?? (await backend.freshDatabase());
   const logs: string[] = [];
@@ -66,7 +79,7 @@ export async function startServer(
   });
   const config = loadConfig({}, { databaseUrl, port: 0, logLevel: 'info', issuer: 'http://127.0.0.1', ...opts.config });
   const app = await createApp({ config, logDestination: sink, ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
-  await app.server.listen({ host: '127.0.0.1', port: 0 });
+  await app.server.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
 
   async function request<T>(method: string, path: string, o: RequestOptions = {}): Promise<Response<T>> {

@@ -73,6 +73,7 @@ export const errorCatalogue = {
   'auth.invalid_grant': { status: 400, message: 'The credentials or grant are invalid.' },
   'auth.unsupported_grant_type': { status: 400, message: 'The grant type is not supported.' },
   'auth.invalid_request': { status: 400, message: 'The token request is missing a parameter or is malformed.' },
+  'auth.invalid_client': { status: 401, message: 'The client could not be authenticated.' },
 
   // follow: the social graph between profiles
   'follow.self': { status: 400, message: 'You cannot follow yourself.' },

@@ -116,7 +116,8 @@ export function createTokenService(repos: Repos, settings: TokenSettings, now: (
             if (!entry) throw new ProfiledError('auth.token_invalid');
             return entry.key;
           },
-          { issuer: settings.issuer, audience: settings.audience, algorithms: [ALG], requiredClaims: ['exp', 'iat', 'sub'], currentDate: now() },
+          // `typ` keeps an ID token (same key, same issuer) from passing as an access token.
+          { issuer: settings.issuer, audience: settings.audience, algorithms: [ALG], typ: 'at+jwt', requiredClaims: ['exp', 'iat', 'sub'], currentDate: now() },
         );
         const { sub, sid, org, pid } = payload as Record<string, unknown>;
         if (typeof sub !== 'string' || typeof sid !== 'string' || typeof org !== 'string' || typeof pid !== 'string') {
@@ -128,6 +129,38 @@ export function createTokenService(repos: Repos, settings: TokenSettings, now: (
       } catch (err) {
         if (err instanceof joseErrors.JWTExpired) throw new ProfiledError('auth.token_expired');
         throw new ProfiledError('auth.token_invalid');
+      }
+    },
+
+    /** An OpenID Connect ID token for `clientId` (OIDC Core §2): short-lived, signed like access tokens. */
+    async signIdToken(claims: Readonly<Record<string, unknown>> & { sub: string }, clientId: string): Promise<string> {
+      if (!signer) throw new Error('token service not initialised');
+      const iat = Math.floor(now().getTime() / 1000);
+      const { sub, ...rest } = claims;
+      return new SignJWT({ ...rest })
+        .setProtectedHeader({ alg: ALG, kid: signer.kid, typ: 'JWT' })
+        .setIssuer(settings.issuer)
+        .setAudience(clientId)
+        .setSubject(sub)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + settings.accessTokenTtlSeconds)
+        .sign(signer.key);
+    },
+
+    /**
+     * Reads an ID token we issued, given back as `id_token_hint` at logout: signature and
+     * issuer checked; expiry not, since a hint is often an old token (OIDC RP-Initiated Logout §2).
+     */
+    async readIdTokenHint(token: string): Promise<JWTPayload | undefined> {
+      try {
+        const { payload } = await jwtVerify(token, async (header) => {
+          const entry = header.kid ? keys.get(header.kid) : undefined;
+          if (!entry) throw new Error('unknown key');
+          return entry.key;
+        }, { issuer: settings.issuer, algorithms: [ALG], typ: 'JWT', currentDate: new Date(0) });
+        return payload;
+      } catch {
+        return undefined;
       }
     },
 

@@ -14,23 +14,26 @@ const USAGE = `usage: profiled <command>
   apikey create --user <id|email|username> [--name N]
   apikey list --user <id|email|username>
   apikey revoke --id <key id>
+  client create --name N --redirect-uri U [--redirect-uri U…] [--post-logout-redirect-uri U…] [--public]
+  client list                             the registered OpenID Connect clients
   vocab add --kind skill|investment_interest|tag --name N [--description D] [--org S]
   vocab list [--kind skill|investment_interest|tag] [--org S]
   vocab free-entry --enabled true|false [--org S]`;
 
 class UsageError extends Error {}
 
-type Spec = Record<string, { type: 'string' | 'boolean'; required?: boolean }>;
+type Spec = Record<string, { type: 'string' | 'boolean'; required?: boolean; multiple?: boolean }>;
 
 function options(args: string[], spec: Spec): Record<string, string | undefined> {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, { type: v.type }])), strict: true, allowPositionals: false });
+    parsed = parseArgs({ args, options: Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, { type: v.type, ...(v.multiple ? { multiple: true } : {}) }])), strict: true, allowPositionals: false });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]);
   }
   for (const [name, s] of Object.entries(spec)) {
-    if (s.required && (parsed.values[name] === undefined || parsed.values[name] === '')) throw new UsageError(`missing --${name}`);
+    const v = parsed.values[name];
+    if (s.required && (v === undefined || v === '' || (Array.isArray(v) && v.length === 0))) throw new UsageError(`missing --${name}`);
   }
   return parsed.values as Record<string, string | undefined>;
 }
@@ -115,6 +118,25 @@ export async function main(argv: string[]): Promise<number> {
           const o = options(rest, { id: { type: 'string', required: true } });
           print(await withApp((app) => app.services.accounts.revokeApiKey(o['id']!)));
         } else throw new UsageError(`unknown command "apikey ${sub ?? ''}"`.trim());
+        return 0;
+      }
+      case 'client': {
+        if (sub === 'create') {
+          const o = options(rest, { name: { type: 'string', required: true }, 'redirect-uri': { type: 'string', required: true, multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' } }) as unknown as Record<string, string[] | string | boolean | undefined>;
+          print(await withApp(async (app) => {
+            const { client, ...credentials } = await app.services.oidc.createClient({
+              name: o['name'] as string,
+              redirectUris: o['redirect-uri'] as string[],
+              postLogoutRedirectUris: (o['post-logout-redirect-uri'] as string[] | undefined) ?? [],
+              public: o['public'] === true,
+            });
+            // The secret is shown once, here; only its hash is stored.
+            return { ...credentials, name: client.name, type: client.type, redirect_uris: client.redirect_uris, post_logout_redirect_uris: client.post_logout_redirect_uris };
+          }));
+        } else if (sub === 'list') {
+          options(rest, {});
+          print(await withApp(async (app) => (await app.services.oidc.listClients()).map(({ secret_hash: _h, ...c }) => c)));
+        } else throw new UsageError(`unknown command "client ${sub ?? ''}"`.trim());
         return 0;
       }
       case 'vocab': {

@@ -30,6 +30,8 @@ export interface Config {
   readonly summaryRateLimit: number;
   /** Browser origins (`https://app.example.com`) granted CORS; empty: none, no CORS headers at all. */
   readonly corsOrigins: readonly string[];
+  /** Whether the token endpoint accepts `grant_type=password` (scripts, older clients). */
+  readonly passwordGrant: boolean;
   /** The built member portal; the @profiled/portal package's `dist` when unset. */
   readonly portalDir: string | undefined;
 }
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     aiTimeoutMs: int('AI_TIMEOUT_MS', 20_000, 100, 600_000),
     summaryRateLimit: int('SUMMARY_RATE_LIMIT', 20, 1, 100_000),
     corsOrigins: Object.freeze([...new Set(corsOrigins)]),
+    passwordGrant: oneOf('PASSWORD_GRANT', 'true', ['true', 'false'] as const) === 'true',
     portalDir: env['PORTAL_DIR']?.trim() || undefined,
     ...overrides,
   };

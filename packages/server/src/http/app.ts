@@ -23,6 +23,7 @@ import { healthRoutes } from './health.ts';
 import { createLogger } from './logger.ts';
 import { registerMetrics } from './metrics.ts';
 import { oauthRoutes } from './oauth.ts';
+import { oidcRoutes } from './oidc.ts';
 import { openApiOptions } from './openapi.ts';
 import { defaultPortalDir, portalRoutes } from './portal.ts';
 
@@ -132,11 +133,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   healthRoutes(server, { storage, metrics });
   server.get('/openapi.json', { schema: { hide: true } }, async () => server.swagger());
-  await server.register(oauthRoutes, { services, issuer: config.issuer, passwordGrant: true, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
+  await server.register(oauthRoutes, { services, issuer: config.issuer, passwordGrant: config.passwordGrant, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds });
 
   await server.register(portalRoutes, { dir: config.portalDir ?? defaultPortalDir() });
 
   const hooks = createAuthHooks(services);
+  await server.register(oidcRoutes, { services, issuer: config.issuer, authenticate: hooks.authenticate });
   const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };
   for (const dialect of dialects) await server.register(dialectPlugin(dialect, ctx), dialect.prefix ? { prefix: dialect.prefix } : {});
 

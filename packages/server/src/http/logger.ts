@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-const SECRET_QUERY = /([?&](?:access_token|refresh_token|code|password|client_secret|token)=)[^&#]*/gi;
+const SECRET_QUERY = /([?&](?:access_token|refresh_token|id_token_hint|id_token|code|code_verifier|password|client_secret|token)=)[^&#]*/gi;
 
 /** A URL with every secret-bearing query value replaced, for logs. */
 export function redactUrl(url: string): string {

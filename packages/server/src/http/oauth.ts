@@ -5,27 +5,22 @@ import Type from 'typebox';
 import type { Services } from '../service/index.ts';
 import type { TokenPair } from '../service/sessions.ts';
 import { toProfiledError } from './framework-errors.ts';
+import { assertSameOrigin, findClient, PORTAL_CLIENT_ID, readRefreshCookie, refreshCookie } from './oauth-portal.ts';
 
 const oauthError = Type.Object({ error: Type.String(), error_description: Type.Optional(Type.String()) });
 
-/**
- * The member portal's client id. Its refresh token never reaches script: it travels in an
- * httpOnly, SameSite=Strict cookie scoped to /oauth, and the access token stays in memory,
- * as the OAuth browser-apps BCP advises for a same-origin app.
- */
-export const PORTAL_CLIENT_ID = 'profiled-portal';
-const COOKIE = 'profiled_rt';
-
-function readCookie(header: string | undefined): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === COOKIE) return rest.join('=') || undefined;
+/** RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(id):urlencode(secret))`. */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const m = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const at = decoded.indexOf(':');
+  if (at < 0) throw new ProfiledError('auth.invalid_client', { message: 'HTTP Basic credentials must be client_id:client_secret.' });
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, at).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(at + 1).replace(/\+/g, ' ')) };
+  } catch {
+    throw new ProfiledError('auth.invalid_client', { message: 'HTTP Basic credentials are not URL-encoded correctly.' });
   }
-  return undefined;
-}
-
-function refreshCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${COOKIE}=${value}; Path=/oauth; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
 
 /** RFC 6749 §5.2 error codes for our catalogue codes. */
@@ -37,6 +32,8 @@ function oauthErrorOf(e: ProfiledError): { status: number; error: string } {
       return { status: 400, error: 'unsupported_grant_type' };
     case 'auth.rate_limited':
       return { status: 429, error: 'slow_down' };
+    case 'auth.invalid_client':
+      return { status: 401, error: 'invalid_client' };
     case 'request.unsupported_media_type':
       return { status: 415, error: 'invalid_request' };
     case 'request.body_too_large':
@@ -56,63 +53,74 @@ function oauthErrorOf(e: ProfiledError): { status: number; error: string } {
 export async function oauthRoutes(app: FastifyInstance, opts: { services: Services; issuer: string; passwordGrant: boolean; refreshTokenTtlSeconds: number }) {
   const { services, issuer } = opts;
   const secure = issuer.startsWith('https:');
-  const issuerOrigin = new URL(issuer).origin;
-  /**
-   * A cookie is sent by the browser on its own, so a request that relies on it must come
-   * from the portal's own page: SameSite=Strict keeps other sites out, and the Origin check
-   * keeps out a same-site neighbour (another subdomain).
-   */
-  const assertSameOrigin = (request: FastifyRequest) => {
-    const origin = request.headers.origin;
-    const own = `${request.protocol}://${request.host}`;
-    if (!origin || (origin !== issuerOrigin && origin !== own)) {
-      throw new ProfiledError('auth.invalid_request', { message: `The ${PORTAL_CLIENT_ID} client is served from this server's origin only.` });
-    }
-  };
   await app.register(formbody, { bodyLimit: 8192 });
   app.setErrorHandler((err, request, reply: FastifyReply) => {
     const e = toProfiledError(err);
     if (e.code === 'internal.error') request.log.error({ err }, 'token endpoint failed');
     const { status, error } = oauthErrorOf(e);
     if (e.retryAfter !== undefined) reply.header('retry-after', String(e.retryAfter));
+    if (e.code === 'auth.invalid_client' && /^Basic /i.test(request.headers.authorization ?? '')) reply.header('www-authenticate', 'Basic realm="profiled"');
     return reply.code(status).header('cache-control', 'no-store').type('application/json').send(JSON.stringify({ error, error_description: e.message }));
   });
 
-  app.post('/oauth/token', {
+  const tokenRoute = {
     schema: {
       tags: ['oauth'],
       summary: 'Get tokens',
-      description: `OAuth 2.0 token endpoint. \`grant_type=password\` with \`username\` (username or email) and \`password\`, or \`grant_type=refresh_token\` with \`refresh_token\`. Refresh tokens rotate: each is good for one use, and reusing a spent one ends its session. For \`client_id=${PORTAL_CLIENT_ID}\` (the member portal, same origin only) the refresh token is set as an httpOnly cookie instead of returned, and read from it.`,
+      description: `OAuth 2.0 token endpoint (also at \`/oauth/v2/token\`). \`grant_type=authorization_code\` with \`code\`, \`redirect_uri\`, \`code_verifier\` (PKCE) and the client (\`client_id\`, and its secret by HTTP Basic or \`client_secret\` for a confidential client) answers an \`id_token\` too; \`grant_type=refresh_token\` with \`refresh_token\`; \`grant_type=password\` with \`username\` (username or email) and \`password\`, unless switched off (\`PASSWORD_GRANT=false\`). Refresh tokens rotate: each is good for one use, and reusing a spent one ends its session. For \`client_id=${PORTAL_CLIENT_ID}\` (the member portal, same origin only) the refresh token is set as an httpOnly cookie instead of returned, and read from it.`,
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: Type.Object({
         grant_type: Type.String(),
         username: Type.Optional(Type.String({ maxLength: 254 })),
         password: Type.Optional(Type.String({ maxLength: 1024 })),
         refresh_token: Type.Optional(Type.String({ maxLength: 512 })),
+        code: Type.Optional(Type.String({ maxLength: 512 })),
+        redirect_uri: Type.Optional(Type.String({ maxLength: 2048 })),
+        code_verifier: Type.Optional(Type.String({ maxLength: 256 })),
         scope: Type.Optional(Type.String({ maxLength: 1024 })),
         client_id: Type.Optional(Type.String({ maxLength: 256 })),
+        client_secret: Type.Optional(Type.String({ maxLength: 256 })),
       }),
       response: {
-        200: Type.Object({ access_token: Type.String(), token_type: Type.Literal('Bearer'), expires_in: Type.Integer(), refresh_token: Type.Optional(Type.String()) }),
+        200: Type.Object({
+          access_token: Type.String(),
+          token_type: Type.Literal('Bearer'),
+          expires_in: Type.Integer(),
+          refresh_token: Type.Optional(Type.String()),
+          id_token: Type.Optional(Type.String()),
+          scope: Type.Optional(Type.String()),
+        }),
         400: oauthError,
+        401: oauthError,
         429: oauthError,
       },
     },
-  }, async (request, reply) => {
+  };
+
+  const tokenHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body as Record<string, string | undefined>;
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    const portal = body['client_id'] === PORTAL_CLIENT_ID;
-    if (portal) assertSameOrigin(request);
-    let pair: TokenPair;
+    const basic = basicCredentials(request.headers.authorization);
+    const clientId = basic?.id ?? body['client_id'];
+    if (basic && body['client_id'] && body['client_id'] !== basic.id) throw new ProfiledError('auth.invalid_request', { message: 'client_id differs from the client authenticated by HTTP Basic.' });
+    const portal = clientId === PORTAL_CLIENT_ID;
+    if (portal) assertSameOrigin(request, issuer);
+    let pair: TokenPair & { id_token?: string; scope?: string };
     switch (body['grant_type']) {
+      case 'authorization_code': {
+        if (!body['code']) throw new ProfiledError('auth.invalid_request', { message: 'code is required.' });
+        const client = services.oidc.authenticateClient(await findClient(request, issuer, clientId, services.oidc.findClient), basic?.secret ?? body['client_secret']);
+        pair = await services.oidc.redeemCode({ code: body['code'], client, redirectUri: body['redirect_uri'], verifier: body['code_verifier'] });
+        break;
+      }
       case 'password': {
-        if (!opts.passwordGrant) throw new ProfiledError('auth.unsupported_grant_type', { message: 'The password grant is switched off here.' });
+        if (!opts.passwordGrant) throw new ProfiledError('auth.unsupported_grant_type', { message: 'The password grant is switched off here; use the authorization code flow.' });
         if (!body['username'] || !body['password']) throw new ProfiledError('auth.invalid_request', { message: 'username and password are required.' });
         pair = await services.sessions.passwordGrant(body['username'], body['password'], request.ip);
         break;
       }
       case 'refresh_token': {
-        const presented = body['refresh_token'] ?? (portal ? readCookie(request.headers.cookie) : undefined);
+        const presented = body['refresh_token'] ?? (portal ? readRefreshCookie(request.headers.cookie) : undefined);
         if (!presented) throw new ProfiledError('auth.invalid_request', { message: 'refresh_token is required.' });
         try {
           pair = await services.sessions.refreshGrant(presented);
@@ -123,13 +131,15 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
         break;
       }
       default:
-        throw new ProfiledError('auth.unsupported_grant_type', { message: `Supported grant types: ${opts.passwordGrant ? 'password, ' : ''}refresh_token.` });
+        throw new ProfiledError('auth.unsupported_grant_type', { message: `Supported grant types: authorization_code, refresh_token${opts.passwordGrant ? ', password' : ''}.` });
     }
     if (!portal) return pair;
     const { refresh_token, ...rest } = pair;
     reply.header('set-cookie', refreshCookie(refresh_token, opts.refreshTokenTtlSeconds, secure));
     return rest;
-  });
+  };
+  app.post('/oauth/token', tokenRoute, tokenHandler);
+  app.post('/oauth/v2/token', { schema: { ...tokenRoute.schema, summary: 'Get tokens (ZITADEL path)', description: 'The same token endpoint as `/oauth/token`, at the path seed 003 declares.' } }, tokenHandler);
 
   app.post('/oauth/revoke', {
     schema: {
@@ -148,8 +158,8 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
     const body = (request.body ?? {}) as Record<string, string | undefined>;
     reply.header('cache-control', 'no-store');
     const portal = body['client_id'] === PORTAL_CLIENT_ID;
-    if (portal) assertSameOrigin(request);
-    const token = body['token'] ?? (portal ? readCookie(request.headers.cookie) : undefined);
+    if (portal) assertSameOrigin(request, issuer);
+    const token = body['token'] ?? (portal ? readRefreshCookie(request.headers.cookie) : undefined);
     if (!token && !portal) throw new ProfiledError('auth.invalid_request', { message: 'token is required.' });
     if (token) await services.sessions.revokeRefreshToken(token);
     if (portal) reply.header('set-cookie', refreshCookie('', 0, secure));
@@ -165,15 +175,24 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
 
   const metadata = {
     issuer,
-    token_endpoint: `${issuer}/oauth/token`,
+    authorization_endpoint: `${issuer}/oauth/v2/authorize`,
+    token_endpoint: `${issuer}/oauth/v2/token`,
+    userinfo_endpoint: `${issuer}/oauth/v2/userinfo`,
     revocation_endpoint: `${issuer}/oauth/revoke`,
+    end_session_endpoint: `${issuer}/oauth/v2/end_session`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    grant_types_supported: [...(opts.passwordGrant ? ['password'] : []), 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
-    response_types_supported: [] as string[],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token', ...(opts.passwordGrant ? ['password'] : [])],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: ['none'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['EdDSA'],
     scopes_supported: ['openid', 'profile', 'email'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'email', 'email_verified', 'gender', 'birthdate', 'locale', 'picture', 'website', 'updated_at'],
+    prompt_values_supported: ['none', 'login'],
+    authorization_response_iss_parameter_supported: true,
   };
   for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
     app.get(path, { schema: { tags: ['oauth'], summary: 'Server metadata', description: 'What this server supports, as OpenID Connect Discovery / RFC 8414 describe.' } }, async (_request, reply) => {

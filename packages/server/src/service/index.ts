@@ -3,6 +3,7 @@ import { createCountryService } from './countries.ts';
 import { createDirectoryService } from './directory.ts';
 import { renderSummary } from './markdown.ts';
 import { createProfileService } from './profiles.ts';
+import { createOidcService } from './oidc.ts';
 import { createSessionService } from './sessions.ts';
 import { createSummaryService } from './summaries/index.ts';
 import { createAccountInfoService } from './account-info.ts';
@@ -14,9 +15,11 @@ import type { ServiceDeps } from './types.ts';
 /** Every service over one set of dependencies. */
 export function createServices(deps: ServiceDeps) {
   const profiles = createProfileService(deps);
+  const sessions = createSessionService(deps);
   return {
     profiles,
-    sessions: createSessionService(deps),
+    sessions,
+    oidc: createOidcService(deps, sessions),
     accounts: createAccountService(deps),
     countries: createCountryService(),
     directory: createDirectoryService(deps),

@@ -39,27 +39,61 @@ export function createSessionService(deps: ServiceDeps) {
     return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refresh };
   }
 
+  /**
+   * Checks a sign-in (username or email, and password), throttled per account and per
+   * client address; answers the account and the profile a new session starts on.
+   */
+  async function signIn(login: string, password: string, clientIp: string) {
+    const account = await storage.repos.findAccountByLogin(login);
+    const keys = [`login:${account?.id ?? login.toLowerCase()}`, `ip:${clientIp}`];
+    await throttle.check(keys);
+    const ok = await verifyPassword(account?.password_hash ?? null, password);
+    if (!account || !ok) {
+      await throttle.fail(keys);
+      throw invalidGrant();
+    }
+    if (account.status !== 'active' || account.kind === 'service') {
+      await throttle.fail(keys);
+      throw invalidGrant();
+    }
+    await throttle.clear([keys[0]!]);
+    const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));
+    return { account, profile };
+  }
+
   return {
+    signIn,
+
     async passwordGrant(login: string, password: string, clientIp: string): Promise<TokenPair> {
-      const account = await storage.repos.findAccountByLogin(login);
-      const keys = [`login:${account?.id ?? login.toLowerCase()}`, `ip:${clientIp}`];
-      await throttle.check(keys);
-      const ok = await verifyPassword(account?.password_hash ?? null, password);
-      if (!account || !ok) {
-        await throttle.fail(keys);
-        throw invalidGrant();
-      }
-      if (account.status !== 'active' || account.kind === 'service') {
-        await throttle.fail(keys);
-        throw invalidGrant();
-      }
-      await throttle.clear([keys[0]!]);
-      const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));
+      const { account, profile } = await signIn(login, password, clientIp);
       return storage.transaction(async (tx) => {
         const sessionId = randomUUID();
         await tx.insertSession({ id: sessionId, account_id: account.id, profile_id: profile.id, created_at: clock.now().toISOString(), revoked_at: null });
         return issue(tx, account, sessionId, profile.id, profile.org_id);
       });
+    },
+
+    /** Opens a session that has no tokens yet (an authorization code will carry it); `scope` limits what userinfo tells. */
+    async openSession(accountId: string, profileId: string, scope: string | null): Promise<string> {
+      const sessionId = randomUUID();
+      await storage.repos.insertSession({ id: sessionId, account_id: accountId, profile_id: profileId, created_at: clock.now().toISOString(), revoked_at: null, scope });
+      return sessionId;
+    },
+
+    /** The first tokens of a session opened by `openSession`. */
+    async tokensForSession(sessionId: string): Promise<TokenPair> {
+      return storage.transaction(async (tx) => {
+        const session = await tx.findSession(sessionId);
+        const account = session && (await tx.findAccount(session.account_id));
+        const profile = session && (await tx.findProfile(session.profile_id));
+        if (!session || session.revoked_at || !account || account.status !== 'active' || !profile) throw new ProfiledError('auth.invalid_grant', { message: 'The session behind this grant has ended.' });
+        return issue(tx, account, session.id, profile.id, profile.org_id);
+      });
+    },
+
+    /** Ends a session by id (RP-initiated logout, a reused authorization code). */
+    async revokeSession(sessionId: string): Promise<void> {
+      await storage.repos.revokeSession(sessionId, clock.now().toISOString());
     },
 
     /** Rotates a refresh token. Presenting a used one ends its whole session (family). */

@@ -92,6 +92,8 @@ export interface SessionRow {
   readonly profile_id: string;
   readonly created_at: string;
   readonly revoked_at: string | null;
+  /** The OpenID scopes granted (authorization-code sessions); null: everything (the password grant). */
+  readonly scope?: string | null;
 }
 
 export interface SigningKeyRow {
@@ -131,8 +133,48 @@ export type RefreshOutcome =
   | { readonly status: 'expired'; readonly sessionId: string }
   | { readonly status: 'unknown' };
 
+/** A registered OpenID Connect client. Redirect URIs are matched exactly. */
+export interface OAuthClientRow {
+  readonly id: string;
+  readonly name: string;
+  /** `public` (PKCE only, e.g. a browser app) or `confidential` (also a client secret). */
+  readonly type: 'public' | 'confidential';
+  readonly secret_hash: string | null;
+  readonly redirect_uris: readonly string[];
+  readonly post_logout_redirect_uris: readonly string[];
+  readonly created_at: string;
+}
+
+export interface AuthCodeRow {
+  readonly code_hash: string;
+  readonly client_id: string;
+  readonly redirect_uri: string;
+  readonly code_challenge: string;
+  readonly scope: string;
+  readonly nonce: string | null;
+  readonly account_id: string;
+  readonly session_id: string;
+  /** Seconds since the epoch: when the person signed in. */
+  readonly auth_time: number;
+  readonly expires_at: string;
+}
+
+export type AuthCodeOutcome =
+  | { readonly status: 'ok'; readonly code: AuthCodeRow }
+  | { readonly status: 'reused'; readonly code: AuthCodeRow }
+  | { readonly status: 'unknown' };
+
+export interface OAuthRepos {
+  insertOAuthClient(client: OAuthClientRow): Promise<void>;
+  findOAuthClient(id: string): Promise<OAuthClientRow | undefined>;
+  listOAuthClients(): Promise<OAuthClientRow[]>;
+  insertAuthCode(code: AuthCodeRow): Promise<void>;
+  /** Marks the code used; of two concurrent redemptions exactly one gets `ok`. */
+  consumeAuthCode(hash: string, now: string): Promise<AuthCodeOutcome>;
+}
+
 /** The operations, usable inside and outside a transaction. */
-export interface Repos {
+export interface Repos extends OAuthRepos {
   insertOrg(org: OrgRow): Promise<void>;
   findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
 

@@ -162,6 +162,38 @@ export const migrations: readonly Migration[] = [
       await f.addSequenceColumn(db, 'profiles', 'number');
     },
   },
+  {
+    // OpenID Connect: registered clients and single-use authorization codes (stored hashed).
+    name: '0006_oauth_clients',
+    async up(db, f) {
+      const t = f.types;
+      await db.schema
+        .createTable('oauth_clients')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('name', t.text, (c) => c.notNull())
+        .addColumn('type', t.text, (c) => c.notNull())
+        .addColumn('secret_hash', t.text)
+        .addColumn('redirect_uris', t.text, (c) => c.notNull())
+        .addColumn('post_logout_redirect_uris', t.text, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('oauth_codes')
+        .addColumn('code_hash', t.text, (c) => c.primaryKey())
+        .addColumn('client_id', t.text, (c) => c.notNull())
+        .addColumn('redirect_uri', t.text, (c) => c.notNull())
+        .addColumn('code_challenge', t.text, (c) => c.notNull())
+        .addColumn('scope', t.text, (c) => c.notNull())
+        .addColumn('nonce', t.text)
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('session_id', t.text, (c) => c.notNull())
+        .addColumn('auth_time', t.bigint, (c) => c.notNull())
+        .addColumn('expires_at', t.text, (c) => c.notNull())
+        .addColumn('used_at', t.text)
+        .execute();
+      await db.schema.alterTable('sessions').addColumn('scope', t.text).execute();
+    },
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */
