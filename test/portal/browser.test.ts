@@ -55,15 +55,20 @@ for (const backend of backends) {
       await server?.close();
     });
 
-    it('signs in: a wrong password is refused on the page, the right one opens Personal information', async () => {
+    it('signs in through the server\'s sign-in page (code + PKCE): a wrong password is refused there, the right one returns to the page asked for', async () => {
       await page.goto(`${server.url}/profile/billing`);
       await page.locator('#username').waitFor();
-      assert.match(page.url(), /\/login\?next=%2Fprofile%2Fbilling$/);
+      const authorize = new URL(page.url());
+      assert.equal(authorize.pathname, '/oauth/v2/authorize');
+      assert.equal(authorize.searchParams.get('client_id'), 'profiled-portal');
+      assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+      assert.equal(authorize.searchParams.get('redirect_uri'), `${server.url}/login/callback`);
       await audit('login');
       await page.fill('#username', user.username);
       await page.fill('#password', 'not-the-password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').filter({ hasText: 'incorrect' }).waitFor();
+      await audit('login-error');
       await page.fill('#password', user.password);
       await page.keyboard.press('Enter');
       await page.locator('#field-BillingName').waitFor();
@@ -215,9 +220,9 @@ for (const backend of backends) {
 
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.locator('#username').waitFor();
-      await page.reload();
+      await page.goto(`${server.url}/profile/personal`);
       await page.locator('#username').waitFor();
-      assert.match(page.url(), /\/login/, 'signed out for good: the cookie is gone');
+      assert.match(page.url(), /\/oauth\/v2\/authorize/, 'signed out for good: the cookie is gone');
       await page.fill('#username', user.username);
       await page.fill('#password', user.password);
       await page.keyboard.press('Enter');

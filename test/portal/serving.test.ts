@@ -4,7 +4,7 @@ import { backends } from '../support/backends.ts';
 import { startServer, type TestServer, type TestUser } from '../support/server.ts';
 
 const APP_MARK = '<div id="root"></div>';
-const PORTAL_PATHS = ['/', '/login', '/profile', '/profile/personal', '/profile/credentials', '/directory', '/directory/12'];
+const PORTAL_PATHS = ['/', '/login', '/login/callback', '/profile', '/profile/personal', '/profile/credentials', '/directory', '/directory/12'];
 
 /** A concrete path for a route pattern: every parameter filled with something plausible. */
 const concrete = (url: string) => url.replace(/:lang\([^)]*\)/g, 'en').replace(/::/g, ':').replace(/:[A-Za-z]+(\([^)]*\))?/g, '1').replace(/\*$/, 'x');

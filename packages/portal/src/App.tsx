@@ -32,10 +32,11 @@ function Shell() {
   const directoryId = /^\/directory\/([^/]+)$/.exec(path)?.[1];
   const title = page?.title ?? (directoryId ? profileTitle : path.startsWith('/directory') ? 'Member directory' : 'Profiled');
 
+  const signingIn = path === '/login' || path === '/login/callback';
   useEffect(() => {
-    if (!signedIn && path !== '/login') navigate(`/login${path !== '/' && path !== '/login' ? `?next=${encodeURIComponent(path + window.location.search)}` : ''}`, { replace: true });
+    if (!signedIn && !signingIn) navigate(`/login${path !== '/' ? `?next=${encodeURIComponent(path + window.location.search)}` : ''}`, { replace: true });
     else if (signedIn && (path === '/' || path === '/profile' || path === '/login')) navigate('/profile/personal', { replace: true });
-  }, [signedIn, path, navigate]);
+  }, [signedIn, signingIn, path, navigate]);
   useEffect(() => {
     document.title = `${title} · Profiled`;
   }, [title]);
@@ -44,7 +45,9 @@ function Shell() {
     heading.current?.focus({ preventScroll: true });
   }, [path]);
 
-  if (!signedIn) return path === '/login' ? <LoginPage /> : null;
+  if (!signedIn) return signingIn ? <LoginPage /> : null;
+  // Signed in by the callback a moment before it moves on to where sign-in began.
+  if (path === '/login/callback') return null;
 
   return (
     <>
@@ -78,8 +81,10 @@ function Shell() {
 export function App() {
   const [ready, setReady] = useState(false);
   // A reload keeps you signed in: the refresh cookie is traded for a new access token.
+  // On the sign-in callback the code exchange is what signs in.
   useEffect(() => {
-    void refresh().finally(() => setReady(true));
+    if (window.location.pathname === '/login/callback') setReady(true);
+    else void refresh().finally(() => setReady(true));
   }, []);
   if (!ready) return <p className="splash" aria-busy="true">Loading…</p>;
   return (

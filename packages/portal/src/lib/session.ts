@@ -61,7 +61,61 @@ async function tokenRequest(params: Record<string, string>): Promise<{ ok: true 
   return { ok: false, status: res.status, message: data.error_description ?? 'Sign-in failed.' };
 }
 
-export const signIn = (username: string, password: string) => tokenRequest({ grant_type: 'password', username, password });
+const PENDING = 'profiled-sign-in';
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const random = (n = 32) => base64url(crypto.getRandomValues(new Uint8Array(n)));
+const redirectUri = () => `${window.location.origin}/login/callback`;
+
+/**
+ * Starts the authorization-code flow with PKCE (S256): the server's own sign-in page takes
+ * the password, so this app never sees it. The verifier, state and nonce wait in
+ * sessionStorage (this tab only) until the callback; they are not credentials on their own.
+ */
+export async function beginSignIn(next: string): Promise<void> {
+  const verifier = random(48);
+  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const pending = { verifier, state: random(), nonce: random(), next };
+  sessionStorage.setItem(PENDING, JSON.stringify(pending));
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: redirectUri(),
+    scope: 'openid profile email',
+    state: pending.state,
+    nonce: pending.nonce,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  window.location.assign(`/oauth/v2/authorize?${params}`);
+}
+
+/** The callback: checks `state`, trades the code (with the verifier) for tokens, checks the ID token's nonce. Answers where to go next. */
+export async function completeSignIn(query: URLSearchParams): Promise<{ ok: true; next: string } | { ok: false; message: string }> {
+  const raw = sessionStorage.getItem(PENDING);
+  sessionStorage.removeItem(PENDING);
+  const pending = raw ? (JSON.parse(raw) as { verifier: string; state: string; nonce: string; next: string }) : undefined;
+  if (query.get('error')) return { ok: false, message: query.get('error_description') ?? 'Sign-in was not completed.' };
+  if (!pending || query.get('state') !== pending.state) return { ok: false, message: 'This sign-in was not started here, or it was already used. Start again.' };
+  const code = query.get('code');
+  if (!code) return { ok: false, message: 'The sign-in answer had no code.' };
+  let res: Response;
+  try {
+    res = await fetch('/oauth/v2/token', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), code_verifier: pending.verifier, client_id: CLIENT_ID }),
+    });
+  } catch {
+    return { ok: false, message: 'The server cannot be reached. Check your connection and try again.' };
+  }
+  const data = (await res.json().catch(() => ({}))) as TokenAnswer & { id_token?: string };
+  if (!res.ok || !data.access_token) return { ok: false, message: data.error_description ?? 'Sign-in failed.' };
+  const claims = data.id_token ? (JSON.parse(atob(data.id_token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { nonce?: string }) : {};
+  if (claims.nonce !== pending.nonce) return { ok: false, message: 'The sign-in answer did not match this request. Start again.' };
+  set(data.access_token, data.expires_in);
+  return { ok: true, next: pending.next };
+}
 
 let inflight: Promise<boolean> | undefined;
 

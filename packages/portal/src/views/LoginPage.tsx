@@ -1,45 +1,40 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRouter } from '../lib/router.tsx';
-import { signIn } from '../lib/session.ts';
+import { beginSignIn, completeSignIn } from '../lib/session.ts';
 
+const safeNext = (next: string | null) => (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/profile/personal');
+
+/** `/login` sends the person to the server's sign-in page (authorization code + PKCE); `/login/callback` finishes. */
 export function LoginPage() {
-  const { navigate, query } = useRouter();
+  const { path, query, navigate } = useRouter();
   const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const errorRef = useRef<HTMLParagraphElement>(null);
+  const started = useRef(false);
+  const callback = path === '/login/callback';
 
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setBusy(true);
-    const result = await signIn(String(form.get('username') ?? ''), String(form.get('password') ?? ''));
-    setBusy(false);
-    if (result.ok) {
-      const next = query.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/profile/personal', { replace: true });
-      return;
+  useEffect(() => {
+    // Once per page: React's development double effects must not start two flows.
+    if (started.current) return;
+    started.current = true;
+    if (callback) {
+      void completeSignIn(query).then((r) => (r.ok ? navigate(safeNext(r.next), { replace: true }) : setError(r.message)));
+    } else {
+      void beginSignIn(safeNext(query.get('next')));
     }
-    setError(result.status === 429 ? 'Too many attempts. Wait a moment, then try again.' : result.message);
-    requestAnimationFrame(() => errorRef.current?.focus());
-  }
+  }, [callback, query, navigate]);
 
   return (
     <main id="main" className="login">
       <h1 id="page-title" tabIndex={-1}>Sign in to Profiled</h1>
-      <form onSubmit={submit} aria-labelledby="page-title" noValidate>
-        {error && <p ref={errorRef} className="form-error" role="alert" tabIndex={-1}>{error}</p>}
-        <div className="field">
-          <label htmlFor="username">Username or email</label>
-          <input id="username" name="username" autoComplete="username" required autoCapitalize="none" spellCheck={false} />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required />
-        </div>
-        <div className="actions">
-          <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
-        </div>
-      </form>
+      {error ? (
+        <>
+          <p className="form-error" role="alert">{error}</p>
+          <div className="actions">
+            <button type="button" onClick={() => void beginSignIn('/profile/personal')}>Sign in again</button>
+          </div>
+        </>
+      ) : (
+        <p aria-busy="true">{callback ? 'Finishing sign-in…' : 'Taking you to the sign-in page…'}</p>
+      )}
     </main>
   );
 }

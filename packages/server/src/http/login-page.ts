@@ -51,11 +51,11 @@ ${hidden}
 <input type="hidden" name="csrf_token" value="${escape(input.csrf)}">
 <div class="field">
 <label for="username">Username or email</label>
-<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escape(input.username ?? '')}"${describedBy}${input.error ? ' aria-invalid="true"' : ''} autofocus>
+<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escape(input.username ?? '')}"${describedBy}${input.error ? ' aria-invalid="true"' : ''}${input.username ? '' : ' autofocus'}>
 </div>
 <div class="field">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}${input.username ? ' autofocus' : ''}>
 </div>
 <div class="actions"><button type="submit">Sign in</button></div>
 </form>`,

@@ -102,8 +102,10 @@ export async function oidcRoutes(app: FastifyInstance, opts: { services: Service
     const checked = await check(request, p);
     if (!checked.ok) return 'page' in checked ? html(reply, 400, errorPage('Sign-in cannot continue', checked.page)) : reply.redirect(checked.redirect, 303);
     const cookie = cookieValue(request.headers.cookie, CSRF_COOKIE);
+    // Our pages send `Referrer-Policy: no-referrer`, under which browsers send `Origin: null`
+    // for a form post; the CSRF token (double-submit, SameSite=Strict cookie) is the guard.
     const origin = request.headers.origin;
-    const originOk = !origin || origin === new URL(issuer).origin || origin === `${request.protocol}://${request.host}`;
+    const originOk = !origin || origin === 'null' || origin === new URL(issuer).origin || origin === `${request.protocol}://${request.host}`;
     if (!cookie || !p['csrf_token'] || !sameSecret(cookie, p['csrf_token']) || !originOk) {
       return html(reply, 403, errorPage('Sign-in cannot continue', 'The form expired or was not sent from this site. Go back to the application and start again.'));
     }

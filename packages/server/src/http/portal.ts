@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
  * path can never be answered with the app's HTML: anything else is a 404 in its dialect's
  * envelope, and a new API route can never be shadowed.
  */
-export const PORTAL_PATHS = ['/', '/login', '/profile', '/profile/*', '/directory', '/directory/*'] as const;
+export const PORTAL_PATHS = ['/', '/login', '/login/callback', '/profile', '/profile/*', '/directory', '/directory/*'] as const;
 
 /** Where `npm run build` puts the portal: the `dist` folder of the @profiled/portal package. */
 export function defaultPortalDir(): string | undefined {
