@@ -39,12 +39,14 @@ export function adoptAccessToken(token: string): void {
   set(token, expiresIn);
 }
 
-type TokenAnswer = { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+type TokenAnswer = { access_token?: string; expires_in?: number; id_token?: string; error?: string; error_description?: string };
+type TokenOutcome = { ok: true; answer: TokenAnswer & { access_token: string } } | { ok: false; status: number; message: string };
 
-async function tokenRequest(params: Record<string, string>): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
+/** The token endpoint, as the portal client (its refresh token travels in the cookie). */
+async function postToken(params: Record<string, string>): Promise<TokenOutcome> {
   let res: Response;
   try {
-    res = await fetch('/oauth/token', {
+    res = await fetch('/oauth/v2/token', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -54,10 +56,7 @@ async function tokenRequest(params: Record<string, string>): Promise<{ ok: true 
     return { ok: false, status: 0, message: 'The server cannot be reached. Check your connection and try again.' };
   }
   const data = (await res.json().catch(() => ({}))) as TokenAnswer;
-  if (res.ok && data.access_token) {
-    set(data.access_token, data.expires_in);
-    return { ok: true };
-  }
+  if (res.ok && data.access_token) return { ok: true, answer: data as TokenAnswer & { access_token: string } };
   return { ok: false, status: res.status, message: data.error_description ?? 'Sign-in failed.' };
 }
 
@@ -98,19 +97,9 @@ export async function completeSignIn(query: URLSearchParams): Promise<{ ok: true
   if (!pending || query.get('state') !== pending.state) return { ok: false, message: 'This sign-in was not started here, or it was already used. Start again.' };
   const code = query.get('code');
   if (!code) return { ok: false, message: 'The sign-in answer had no code.' };
-  let res: Response;
-  try {
-    res = await fetch('/oauth/v2/token', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), code_verifier: pending.verifier, client_id: CLIENT_ID }),
-    });
-  } catch {
-    return { ok: false, message: 'The server cannot be reached. Check your connection and try again.' };
-  }
-  const data = (await res.json().catch(() => ({}))) as TokenAnswer & { id_token?: string };
-  if (!res.ok || !data.access_token) return { ok: false, message: data.error_description ?? 'Sign-in failed.' };
+  const r = await postToken({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), code_verifier: pending.verifier });
+  if (!r.ok) return { ok: false, message: r.message };
+  const data = r.answer;
   const claims = data.id_token ? (JSON.parse(atob(data.id_token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { nonce?: string }) : {};
   if (claims.nonce !== pending.nonce) return { ok: false, message: 'The sign-in answer did not match this request. Start again.' };
   set(data.access_token, data.expires_in);
@@ -122,7 +111,11 @@ let inflight: Promise<boolean> | undefined;
 /** Trades the refresh cookie for a new access token; false when there is no live session. */
 export function refresh(): Promise<boolean> {
   inflight ??= (async () => {
-    const run = async () => (await tokenRequest({ grant_type: 'refresh_token' })).ok;
+    const run = async () => {
+      const r = await postToken({ grant_type: 'refresh_token' });
+      if (r.ok) set(r.answer.access_token, r.answer.expires_in);
+      return r.ok;
+    };
     try {
       const ok = navigator.locks ? await navigator.locks.request('profiled-refresh', run) : await run();
       if (!ok) set(undefined);
