@@ -18,7 +18,8 @@ const USAGE = `usage: profiled <command>
   client list                             the registered OpenID Connect clients
   vocab add --kind skill|investment_interest|tag --name N [--description D] [--org S]
   vocab list [--kind skill|investment_interest|tag] [--org S]
-  vocab free-entry --enabled true|false [--org S]`;
+  vocab free-entry --enabled true|false [--org S]
+  purge [--dry-run]                       erase accounts whose deletion grace period has ended`;
 
 class UsageError extends Error {}
 
@@ -156,6 +157,11 @@ export async function main(argv: string[]): Promise<number> {
           if (o['enabled'] !== 'true' && o['enabled'] !== 'false') throw new UsageError('--enabled must be true or false');
           print(await withApp((app) => app.services.vocabularies.setFreeEntry({ slug: o['org'] ?? 'default' }, o['enabled'] === 'true')));
         } else throw new UsageError(`unknown command "vocab ${sub ?? ''}"`.trim());
+        return 0;
+      }
+      case 'purge': {
+        const o = options(argv.slice(1), { 'dry-run': { type: 'boolean' } }) as unknown as { 'dry-run'?: boolean };
+        print(await withApp((app) => app.services.deletion.purge({ dryRun: o['dry-run'] === true })));
         return 0;
       }
       case undefined:

@@ -34,6 +34,22 @@ export interface Config {
   readonly passwordGrant: boolean;
   /** The built member portal; the @profiled/portal package's `dist` when unset. */
   readonly portalDir: string | undefined;
+  /** Account lifecycle (issue 10): SMTP for mail (`smtp://…`, `smtps://…`); unset: files in `mailDir`. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  /** Where the file transport writes mails when no SMTP server is configured. */
+  readonly mailDir: string;
+  /** How often the in-process outbox sender looks for due messages, ms. */
+  readonly outboxPollMs: number;
+  /** How long a claimed message is the claimer's before another process may take it, ms. */
+  readonly outboxLeaseMs: number;
+  /** The first retry's delay, ms; each further retry doubles it (at most an hour). */
+  readonly outboxRetryBaseMs: number;
+  readonly outboxMaxAttempts: number;
+  readonly webhookTimeoutMs: number;
+  readonly deletionGraceDays: number;
+  readonly verificationCodeTtlSeconds: number;
+  readonly verificationMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -106,9 +122,21 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     corsOrigins: Object.freeze([...new Set(corsOrigins)]),
     passwordGrant: oneOf('PASSWORD_GRANT', 'true', ['true', 'false'] as const) === 'true',
     portalDir: env['PORTAL_DIR']?.trim() || undefined,
+    smtpUrl: env['SMTP_URL']?.trim() || undefined,
+    mailFrom: str('MAIL_FROM', 'Profiled <no-reply@profiled.invalid>'),
+    mailDir: str('MAIL_DIR', './data/mail'),
+    outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 3_600_000),
+    outboxLeaseMs: int('OUTBOX_LEASE_MS', 60_000, 100, 3_600_000),
+    outboxRetryBaseMs: int('OUTBOX_RETRY_BASE_MS', 2000, 1, 3_600_000),
+    outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 10, 1, 100),
+    webhookTimeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    deletionGraceDays: int('DELETION_GRACE_DAYS', 14, 0, 365),
+    verificationCodeTtlSeconds: int('VERIFICATION_CODE_TTL', 900, 30, 86_400),
+    verificationMaxAttempts: int('VERIFICATION_MAX_ATTEMPTS', 5, 1, 100),
     ...overrides,
   };
   if (config.aiBaseUrl && !/^https?:\/\/[^\s]+$/.test(config.aiBaseUrl)) problems.push(`AI_BASE_URL must be an http(s) URL (got "${config.aiBaseUrl}")`);
+  if (config.smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(config.smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -10,12 +10,15 @@ import { createAccountInfoService } from './account-info.ts';
 import { createAdminProfileService } from './admin-profiles.ts';
 import { createFollowService } from './follows.ts';
 import { createVocabularyService } from './vocabularies.ts';
+import { createDeletionService } from './deletion.ts';
+import { createExportService } from './export.ts';
 import type { ServiceDeps } from './types.ts';
 
 /** Every service over one set of dependencies. */
 export function createServices(deps: ServiceDeps) {
   const profiles = createProfileService(deps);
   const sessions = createSessionService(deps);
+  const vocabularies = createVocabularyService(deps, profiles);
   return {
     profiles,
     sessions,
@@ -26,7 +29,9 @@ export function createServices(deps: ServiceDeps) {
     markdown: { renderSummary },
     summaries: createSummaryService(deps, deps.settings),
     follows: createFollowService(deps),
-    vocabularies: createVocabularyService(deps, profiles),
+    vocabularies,
+    exports: createExportService(deps, vocabularies),
+    deletion: createDeletionService(deps),
     accountInfo: createAccountInfoService(deps),
     adminProfiles: createAdminProfileService(deps),
   };

@@ -52,11 +52,13 @@ export function createSessionService(deps: ServiceDeps) {
       await throttle.fail(keys);
       throw invalidGrant();
     }
-    if (account.status !== 'active' || account.kind === 'service') {
+    if ((account.status !== 'active' && account.status !== 'deleting') || account.kind === 'service') {
       await throttle.fail(keys);
       throw invalidGrant();
     }
     await throttle.clear([keys[0]!]);
+    // A sign-in during the deletion grace period restores the account (issue 10).
+    if (account.status === 'deleting') await storage.repos.setAccountStatus(account.id, 'active', null, clock.now().toISOString());
     const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));
     return { account, profile };
   }

@@ -29,7 +29,16 @@ export interface SummarySettings {
   readonly summaryRateLimit: number;
 }
 
-export interface ThrottleSettings extends SummarySettings {
+/** The account lifecycle (issue 10): verified changes, deletion, links in mails. */
+export interface LifecycleSettings {
+  /** The external base URL, for links in mails. */
+  readonly issuer: string;
+  readonly deletionGraceDays: number;
+  readonly verificationCodeTtlSeconds: number;
+  readonly verificationMaxAttempts: number;
+}
+
+export interface ThrottleSettings extends SummarySettings, LifecycleSettings {
   readonly loginMaxFailuresPerAccount: number;
   readonly loginMaxFailuresPerIp: number;
   readonly loginWindowSeconds: number;

@@ -29,7 +29,8 @@ export interface PasswordPolicy {
 }
 
 export type AccountKind = 'human' | 'service' | 'admin';
-export type AccountStatus = 'active' | 'disabled';
+/** `deleting`: self-deletion asked, in its grace period (a sign-in restores it); `deleted`: personal data erased. */
+export type AccountStatus = 'active' | 'disabled' | 'deleting' | 'deleted';
 
 export interface AccountRow {
   readonly id: string;
@@ -41,6 +42,8 @@ export interface AccountRow {
   readonly default_org_id: string;
   readonly created_at: string;
   readonly updated_at: string;
+  /** When the person asked for the account to be deleted (status `deleting`). */
+  readonly deletion_requested_at?: string | null;
 }
 
 /** A profile with its registry values, joined with its account's registry values. */
@@ -173,8 +176,112 @@ export interface OAuthRepos {
   consumeAuthCode(hash: string, now: string): Promise<AuthCodeOutcome>;
 }
 
+/** One message waiting in (or sent from) the transactional outbox. */
+export interface OutboxRow {
+  readonly id: number;
+  /** `mail` or `webhook`. */
+  readonly topic: string;
+  readonly account_id: string | null;
+  /** Sent with the message (Message-ID, webhook-id) so a receiver can drop a repeat. */
+  readonly idempotency_key: string;
+  readonly payload: unknown;
+  readonly created_at: string;
+  readonly attempts: number;
+  readonly next_attempt_at: string;
+  readonly lease_owner: string | null;
+  readonly lease_until: string | null;
+  readonly sent_at: string | null;
+  readonly failed_at: string | null;
+  readonly last_error: string | null;
+}
+
+export interface WebhookEndpointRow {
+  readonly id: string;
+  readonly url: string;
+  /** `whsec_…`: needed in clear to sign, so stored as signing keys are. */
+  readonly secret: string;
+  readonly events: readonly string[];
+  readonly created_at: string;
+  readonly disabled_at: string | null;
+}
+
+export interface WebhookDeliveryRow {
+  readonly id: number;
+  readonly outbox_id: number;
+  readonly endpoint_id: string;
+  readonly attempt: number;
+  readonly at: string;
+  readonly status_code: number | null;
+  readonly error: string | null;
+  readonly duration_ms: number;
+}
+
+/** A changed email or phone waiting for its one-time code. */
+export interface PendingChangeRow {
+  readonly id: string;
+  readonly account_id: string;
+  readonly profile_id: string;
+  readonly field: string;
+  readonly value: string;
+  readonly code_hash: string;
+  readonly attempts: number;
+  readonly created_at: string;
+  readonly expires_at: string;
+}
+
+export interface ChangeUndoRow {
+  readonly token_hash: string;
+  readonly account_id: string;
+  readonly profile_id: string;
+  readonly field: string;
+  readonly old_value: string | null;
+  readonly new_value: string | null;
+  readonly expires_at: string;
+  readonly used_at: string | null;
+}
+
+/** The account lifecycle: export, deletion, outbox, webhooks, verified changes. */
+export interface LifecycleRepos {
+  listSessionsOf(accountId: string): Promise<SessionRow[]>;
+  /** Whom the profile follows, and who follows it. */
+  listFollowsOf(profileId: string): Promise<{ following: { profile_id: string; created_at: string }[]; followers: { profile_id: string; created_at: string }[] }>;
+  setAccountStatus(id: string, status: AccountStatus, deletionRequestedAt: string | null, at: string): Promise<void>;
+  revokeApiKeysOf(accountId: string, at: string): Promise<number>;
+  /** Accounts in their grace period that began before `before`. */
+  listAccountsDueForPurge(before: string): Promise<AccountRow[]>;
+  /** Erases personal data: a placeholder account, `profileValues` (defaults), events without values; follows, sessions, keys, codes, mail removed. */
+  eraseAccount(id: string, placeholder: { username: string; at: string }, profileValues: Readonly<Record<string, FieldValue>>): Promise<void>;
+
+  insertOutbox(row: Pick<OutboxRow, 'topic' | 'account_id' | 'idempotency_key' | 'payload' | 'created_at'>): Promise<void>;
+  /** Leases up to `limit` due messages to `owner`: one conditional UPDATE, so each row goes to one claimer. */
+  claimOutbox(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]>;
+  /** Settles a leased message; false when the lease was lost meanwhile. */
+  settleOutbox(id: number, owner: string, outcome: { sent_at: string; payload?: unknown } | { error: string; next_attempt_at: string; failed_at: string | null }): Promise<boolean>;
+  listOutbox(opts: { topic?: string; limit: number }): Promise<OutboxRow[]>;
+  findOutbox(id: number): Promise<OutboxRow | undefined>;
+  /** Queues a message again (sent, failed or not), keeping its idempotency key. */
+  requeueOutbox(id: number, now: string): Promise<boolean>;
+
+  insertWebhookEndpoint(row: WebhookEndpointRow): Promise<void>;
+  listWebhookEndpoints(): Promise<WebhookEndpointRow[]>;
+  findWebhookEndpoint(id: string): Promise<WebhookEndpointRow | undefined>;
+  insertWebhookDelivery(row: Omit<WebhookDeliveryRow, 'id'>): Promise<void>;
+  listWebhookDeliveries(opts: { endpointId?: string; outboxId?: number; limit: number }): Promise<WebhookDeliveryRow[]>;
+
+  /** Replaces any pending change of the same field of the profile. */
+  upsertPendingChange(row: PendingChangeRow): Promise<void>;
+  findPendingChange(profileId: string, field: string): Promise<PendingChangeRow | undefined>;
+  listPendingChangesOf(accountId: string): Promise<PendingChangeRow[]>;
+  /** Counts a wrong code; answers the new count. */
+  countPendingAttempt(id: string): Promise<number>;
+  deletePendingChange(id: string): Promise<void>;
+  insertChangeUndo(row: ChangeUndoRow): Promise<void>;
+  /** Marks an undo link used exactly once; undefined when unknown or already used. */
+  consumeChangeUndo(hash: string, now: string): Promise<ChangeUndoRow | undefined>;
+}
+
 /** The operations, usable inside and outside a transaction. */
-export interface Repos extends OAuthRepos {
+export interface Repos extends OAuthRepos, LifecycleRepos {
   insertOrg(org: OrgRow): Promise<void>;
   findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
 

@@ -1,5 +1,6 @@
 import type { Dialect } from '../port.ts';
 import { renderProblem } from './problem.ts';
+import { accountRoutes } from './routes-account.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { directoryRoutes } from './routes-directory.ts';
 import { summaryRoutes } from './routes-summary.ts';
@@ -14,6 +15,7 @@ export const nativeDialect: Dialect = {
   description: "Profiled's native API: canonical snake_case fields, JSON merge patch, ETag/If-Match, RFC 9457 problem details.",
   routes(scope, ctx) {
     meRoutes(scope, ctx);
+    accountRoutes(scope, ctx);
     publicRoutes(scope, ctx);
     followRoutes(scope, ctx);
     directoryRoutes(scope, ctx);

@@ -163,6 +163,78 @@ export const migrations: readonly Migration[] = [
     },
   },
   {
+    // Account lifecycle (issue 10): the transactional outbox (mail and webhooks), webhook
+    // endpoints and their delivery log, pending verified changes and their undo links, and
+    // the self-deletion grace period.
+    name: '0005_account_lifecycle',
+    async up(db, f) {
+      const t = f.types;
+      await db.schema.alterTable('accounts').addColumn('deletion_requested_at', t.text).execute();
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', sql.raw(f.autoIncrementPrimaryKey))
+        .addColumn('topic', t.text, (c) => c.notNull())
+        .addColumn('account_id', t.text)
+        .addColumn('idempotency_key', t.text, (c) => c.notNull().unique())
+        .addColumn('payload', t.text, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('attempts', t.integer, (c) => c.notNull())
+        .addColumn('next_attempt_at', t.text, (c) => c.notNull())
+        .addColumn('lease_owner', t.text)
+        .addColumn('lease_until', t.text)
+        .addColumn('sent_at', t.text)
+        .addColumn('failed_at', t.text)
+        .addColumn('last_error', t.text)
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['sent_at', 'failed_at', 'next_attempt_at']).execute();
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('url', t.text, (c) => c.notNull())
+        .addColumn('secret', t.text, (c) => c.notNull())
+        .addColumn('events', t.text, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('disabled_at', t.text)
+        .execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', sql.raw(f.autoIncrementPrimaryKey))
+        .addColumn('outbox_id', t.bigint, (c) => c.notNull())
+        .addColumn('endpoint_id', t.text, (c) => c.notNull())
+        .addColumn('attempt', t.integer, (c) => c.notNull())
+        .addColumn('at', t.text, (c) => c.notNull())
+        .addColumn('status_code', t.integer)
+        .addColumn('error', t.text)
+        .addColumn('duration_ms', t.integer, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_outbox').on('webhook_deliveries').column('outbox_id').execute();
+      await db.schema
+        .createTable('pending_changes')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('profile_id', t.text, (c) => c.notNull().references('profiles.id').onDelete('cascade'))
+        .addColumn('field', t.text, (c) => c.notNull())
+        .addColumn('value', t.text, (c) => c.notNull())
+        .addColumn('code_hash', t.text, (c) => c.notNull())
+        .addColumn('attempts', t.integer, (c) => c.notNull())
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('expires_at', t.text, (c) => c.notNull())
+        .addUniqueConstraint('pending_changes_profile_field', ['profile_id', 'field'])
+        .execute();
+      await db.schema
+        .createTable('change_undos')
+        .addColumn('token_hash', t.text, (c) => c.primaryKey())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('profile_id', t.text, (c) => c.notNull().references('profiles.id').onDelete('cascade'))
+        .addColumn('field', t.text, (c) => c.notNull())
+        .addColumn('old_value', t.text)
+        .addColumn('new_value', t.text)
+        .addColumn('expires_at', t.text, (c) => c.notNull())
+        .addColumn('used_at', t.text)
+        .execute();
+    },
+  },
+  {
     // OpenID Connect: registered clients and single-use authorization codes (stored hashed).
     name: '0006_oauth_clients',
     async up(db, f) {

@@ -9,7 +9,7 @@ type AccountRepos = Pick<
   'insertOrg' | 'findOrg' | 'insertAccount' | 'findAccount' | 'findAccountByLogin' | 'isTaken' | 'updateAccount' | 'setPasswordHash'
 >;
 
-const ACCOUNT_COLUMNS = ['id', 'username', 'email', 'kind', 'password_hash', 'status', 'default_org_id', 'created_at', 'updated_at'] as const;
+const ACCOUNT_COLUMNS = ['id', 'username', 'email', 'kind', 'password_hash', 'status', 'default_org_id', 'created_at', 'updated_at', 'deletion_requested_at'] as const;
 
 /** Organization and account queries, shared by every SQL backend. */
 export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry): AccountRepos {

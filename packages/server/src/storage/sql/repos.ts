@@ -9,11 +9,12 @@ import { profileRepos } from './repos-profiles.ts';
 import { followRepos } from './repos-follows.ts';
 import { oauthRepos } from './repos-oauth.ts';
 import { vocabularyRepos } from './repos-vocabularies.ts';
+import { lifecycleRepos } from './repos-lifecycle.ts';
 
 /**
  * All repositories over one Kysely handle (the pool, or a transaction). `templates` is the
  * storage's cache of compiled hot-path queries, shared by every handle.
  */
 export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): Repos {
-  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates), ...followRepos(db), ...oauthRepos(db), ...vocabularyRepos(db, flavor) };
+  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates), ...followRepos(db), ...oauthRepos(db), ...vocabularyRepos(db, flavor), ...lifecycleRepos(db, flavor, reg) };
 }

@@ -1,0 +1,37 @@
+import Type from 'typebox';
+import { principalOf, type DialectContext, type FastifyInstance } from '../port.ts';
+import { errorResponses } from './schemas.ts';
+
+/** `/v1/me/export` and `DELETE /v1/me`: the account lifecycle's data-subject rights (issue 10). */
+export function accountRoutes(app: FastifyInstance, ctx: DialectContext): void {
+  const { services } = ctx;
+  const security = [{ bearer: [] }];
+
+  app.get('/me/export', {
+    preHandler: ctx.authenticateSelf,
+    schema: {
+      summary: 'Export my data',
+      description: 'GDPR art. 15 and 20: every stored field of every profile of the account, each profile\'s history, the vocabulary entries it references and its follows, and the account\'s sessions, API keys and pending changes, as one JSON document. Never secrets (no password hash, token, key or code).',
+      security,
+      response: { 200: { type: 'object', additionalProperties: true, description: 'The export document (`format: profiled-export/1`).' }, ...errorResponses(401, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const doc = await services.exports.exportAccount(principalOf(request));
+    return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="profiled-export.json"').send(doc);
+  });
+
+  app.delete('/me', {
+    preHandler: ctx.authenticateSelf,
+    schema: {
+      summary: 'Delete my account',
+      description: 'GDPR art. 17. Needs the current password. Every session and API key of the account ends at once; for the grace period (14 days by default) a sign-in restores the account, after it the personal data is erased (events keep only which fields changed, and when).',
+      security,
+      body: Type.Object({ current_password: Type.String({ maxLength: 1024 }) }, { additionalProperties: false }),
+      response: { 202: Type.Object({ status: Type.Literal('deleting'), purge_after: Type.String({ format: 'date-time' }) }), ...errorResponses(400, 401, 403, 429) },
+    },
+  }, async (request, reply) => {
+    const { current_password } = request.body as { current_password: string };
+    const result = await services.deletion.requestDeletion(principalOf(request), current_password);
+    return reply.code(202).send({ status: 'deleting', purge_after: result.purge_after });
+  });
+}
