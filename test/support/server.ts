@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@profiled/core';
@@ -77,7 +80,9 @@ export async function startServer(
       done();
     },
   });
-  const config = loadConfig({}, { databaseUrl, port: 0, logLevel: 'info', issuer: 'http://127.0.0.1', ...opts.config });
+  // Mail goes to a directory of the test's own unless a test says otherwise (issue 10's file transport).
+  const mailDir = mkdtempSync(join(tmpdir(), 'profiled-mail-'));
+  const config = loadConfig({}, { databaseUrl, port: 0, logLevel: 'info', issuer: 'http://127.0.0.1', mailDir, ...opts.config });
   const app = await createApp({ config, logDestination: sink, ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.server.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;

@@ -78,6 +78,17 @@ export const errorCatalogue = {
   // follow: the social graph between profiles
   'follow.self': { status: 400, message: 'You cannot follow yourself.' },
 
+  // lifecycle: verified changes, notifications, webhooks (issue 10)
+  'verification.no_pending': { status: 404, message: 'There is no change waiting for a code.' },
+  'verification.code_invalid': { status: 400, message: 'The code is not correct.' },
+  'verification.code_expired': { status: 400, message: 'The code has expired; change the value again for a new one.' },
+  'verification.too_many_attempts': { status: 429, message: 'Too many wrong codes; change the value again for a new one.' },
+  'verification.undo_invalid': { status: 400, message: 'The undo link is unknown, used or expired.' },
+  'notification.unknown_event': { status: 400, message: 'There is no such notification event.' },
+  'notification.invalid_text': { status: 400, message: 'A notification needs a text of 1-10000 characters.' },
+  'webhook.invalid_endpoint': { status: 400, message: 'A webhook endpoint needs an http(s) URL and known event types.' },
+  'webhook.not_found': { status: 404, message: 'There is no such webhook message.' },
+
   // vocabulary: the per-organization skill, investment-interest and tag lists
   'vocabulary.unknown_entry': { status: 400, message: 'There is no such entry in the organization\'s vocabulary.' },
   'vocabulary.name_taken': { status: 400, message: 'The vocabulary already has an entry with that name.' },

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/load.ts';
 import { createApp } from '../http/app.ts';
 import { serve } from '../http/main.ts';
 import { openStorage } from '../storage/index.ts';
+import { listStoredMail } from '../delivery/mail.ts';
 
 const USAGE = `usage: profiled <command>
   serve                                   serve the API and portal
@@ -19,7 +20,13 @@ const USAGE = `usage: profiled <command>
   vocab add --kind skill|investment_interest|tag --name N [--description D] [--org S]
   vocab list [--kind skill|investment_interest|tag] [--org S]
   vocab free-entry --enabled true|false [--org S]
-  purge [--dry-run]                       erase accounts whose deletion grace period has ended`;
+  purge [--dry-run]                       erase accounts whose deletion grace period has ended
+  mail list [--limit N]                   the mails the file transport delivered (no SMTP_URL)
+  notify --event E --text T [--subject S] [--profile ID] [--org S]
+                                          emit help_desk_reply|wall_post|blog_comment|event_comment|community_digest
+  webhook create --url U [--event E…]     register a change-webhook endpoint (prints its secret once)
+  webhook list | messages | deliveries [--endpoint ID]
+  webhook replay --id <outbox id>         send a webhook message again (same webhook-id)`;
 
 class UsageError extends Error {}
 
@@ -41,7 +48,7 @@ function options(args: string[], spec: Spec): Record<string, string | undefined>
 
 /** Runs a command that needs the services, then closes the database. */
 async function withApp<T>(fn: (app: Awaited<ReturnType<typeof createApp>>) => Promise<T>): Promise<T> {
-  const app = await createApp({ config: loadConfig(undefined, {}, { logLevel: 'warn' }) });
+  const app = await createApp({ config: loadConfig(undefined, {}, { logLevel: 'warn' }), background: false });
   try {
     return await fn(app);
   } finally {
@@ -162,6 +169,43 @@ export async function main(argv: string[]): Promise<number> {
       case 'purge': {
         const o = options(argv.slice(1), { 'dry-run': { type: 'boolean' } }) as unknown as { 'dry-run'?: boolean };
         print(await withApp((app) => app.services.deletion.purge({ dryRun: o['dry-run'] === true })));
+        return 0;
+      }
+      case 'mail': {
+        if (sub !== 'list') throw new UsageError(`unknown command "mail ${sub ?? ''}"`.trim());
+        const o = options(rest, { limit: { type: 'string' } });
+        const limit = Number(o['limit'] ?? 50);
+        if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+        const config = loadConfig(undefined, {}, { logLevel: 'warn' });
+        if (config.smtpUrl) throw new UsageError('SMTP_URL is set: mail goes to that server, not to files');
+        print(listStoredMail(config.mailDir, limit));
+        return 0;
+      }
+      case 'notify': {
+        const o = options(argv.slice(1), { event: { type: 'string', required: true }, text: { type: 'string', required: true }, subject: { type: 'string' }, profile: { type: 'string' }, org: { type: 'string' } });
+        print(await withApp((app) => app.services.notifications.emitInOrg(o['org'] ?? 'default', { event: o['event']!, text: o['text']!, subject: o['subject'] ?? null, profileId: o['profile'] ?? null })));
+        return 0;
+      }
+      case 'webhook': {
+        const hooks = (app: Awaited<ReturnType<typeof createApp>>) => app.services.webhooks;
+        if (sub === 'create') {
+          const o = options(rest, { url: { type: 'string', required: true }, event: { type: 'string', multiple: true } }) as unknown as { url: string; event?: string[] };
+          print(await withApp((app) => hooks(app).createEndpoint({ url: o.url, events: o.event ?? [] })));
+        } else if (sub === 'list') {
+          options(rest, {});
+          print(await withApp((app) => hooks(app).listEndpoints()));
+        } else if (sub === 'messages') {
+          options(rest, {});
+          print(await withApp((app) => hooks(app).messages()));
+        } else if (sub === 'deliveries') {
+          const o = options(rest, { endpoint: { type: 'string' } });
+          print(await withApp((app) => hooks(app).deliveries(o['endpoint'] ? { endpointId: o['endpoint'] } : {})));
+        } else if (sub === 'replay') {
+          const o = options(rest, { id: { type: 'string', required: true } });
+          const id = Number(o['id']);
+          if (!Number.isInteger(id) || id < 1) throw new UsageError('--id must be an outbox message id (see webhook messages)');
+          print(await withApp((app) => hooks(app).replay(id)));
+        } else throw new UsageError(`unknown command "webhook ${sub ?? ''}"`.trim());
         return 0;
       }
       case undefined:

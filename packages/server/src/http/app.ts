@@ -25,6 +25,8 @@ import { registerMetrics } from './metrics.ts';
 import { oauthRoutes } from './oauth.ts';
 import { oidcRoutes } from './oidc.ts';
 import { openApiOptions } from './openapi.ts';
+import { createMailTransport } from '../delivery/mail.ts';
+import { createOutboxWorker, type OutboxWorker } from '../delivery/worker.ts';
 import { defaultPortalDir, portalRoutes } from './portal.ts';
 
 export interface AppDeps {
@@ -34,6 +36,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Where logs go (stdout by default); tests capture them. */
   readonly logDestination?: DestinationStream;
+  /** Whether the outbox sender polls in this process (the CLI's one-shot commands say no). */
+  readonly background?: boolean;
 }
 
 export interface App {
@@ -41,6 +45,8 @@ export interface App {
   readonly services: Services;
   readonly storage: Storage;
   readonly logger: Logger;
+  /** The outbox sender (mail and webhooks); `drain()` runs one pass now. */
+  readonly outbox: OutboxWorker;
   /** Every route registered, so a test can hold the OpenAPI document to all of them. */
   readonly routes: readonly { readonly method: string; readonly url: string; readonly hidden: boolean }[];
   /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
@@ -69,6 +75,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tokens = createTokenService(storage.repos, config, () => clock.now());
   await tokens.init();
   const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config });
+  const mail = createMailTransport(config, logger);
+  const outbox = createOutboxWorker({ storage, clock, logger, mail, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }] });
 
   const server = Fastify({
     loggerInstance: logger as unknown as import('fastify').FastifyBaseLogger,
@@ -142,18 +150,22 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };
   for (const dialect of dialects) await server.register(dialectPlugin(dialect, ctx), dialect.prefix ? { prefix: dialect.prefix } : {});
 
+  if (deps.background !== false) outbox.start();
   let closed = false;
   return {
     server,
     services,
     storage,
     logger,
+    outbox,
     routes,
     async close() {
       if (closed) return;
       closed = true;
       closing = true;
       await server.close();
+      await outbox.stop();
+      mail.close();
       await storage.close();
     },
   };

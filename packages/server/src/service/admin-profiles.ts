@@ -1,5 +1,6 @@
 import { deriveChanges, issue, parseChanges, ProfiledError, validationFailed, type FieldIssue, type FieldValue, type Writer } from '@profiled/core';
 import type { FieldChange } from '../storage/port.ts';
+import { enqueueWebhookEvent } from './outbox.ts';
 import { toView, type ProfileView } from './profile-view.ts';
 import { today, type Principal, type ServiceDeps } from './types.ts';
 
@@ -46,6 +47,7 @@ export function createAdminProfileService(deps: ServiceDeps) {
         const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
         await tx.updateProfile(before.id, applied, version, at);
         await tx.insertEvent({ profile_id: before.id, version, kind: 'profile.updated_by_admin', actor_id: principal.accountId, at, changes: diff });
+        await enqueueWebhookEvent(tx, at, 'profile.updated', { account_id: before.account_id, profile_id: before.id, version, changed_fields: diff.map((d) => d.field), by_admin: true });
         return { ...before, version, updated_at: at, values: { ...before.values, ...applied } };
       });
       return toView(storage.repos, record, principal.profileId);

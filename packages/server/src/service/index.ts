@@ -12,6 +12,9 @@ import { createFollowService } from './follows.ts';
 import { createVocabularyService } from './vocabularies.ts';
 import { createDeletionService } from './deletion.ts';
 import { createExportService } from './export.ts';
+import { createNotificationService } from './notifications.ts';
+import { createWebhookService } from './webhooks.ts';
+import { createVerificationService } from './verification.ts';
 import type { ServiceDeps } from './types.ts';
 
 /** Every service over one set of dependencies. */
@@ -32,6 +35,9 @@ export function createServices(deps: ServiceDeps) {
     vocabularies,
     exports: createExportService(deps, vocabularies),
     deletion: createDeletionService(deps),
+    notifications: createNotificationService(deps),
+    webhooks: createWebhookService(deps),
+    verification: createVerificationService(deps),
     accountInfo: createAccountInfoService(deps),
     adminProfiles: createAdminProfileService(deps),
   };

@@ -1,6 +1,8 @@
 import { deriveChanges, issue, parseChanges, ProfiledError, validationFailed, type FieldIssue, type FieldValue, type Writer } from '@profiled/core';
 import { hashPassword, resolvePolicy, verifyPassword } from '../auth/passwords.ts';
 import type { FieldChange, ProfileRecord, Repos } from '../storage/port.ts';
+import { enqueueWebhookEvent } from './outbox.ts';
+import { createVerificationService } from './verification.ts';
 import { toView, type ProfileView } from './profile-view.ts';
 import { throttleGuard } from './throttle.ts';
 import { today, type Principal, type ServiceDeps } from './types.ts';
@@ -32,6 +34,7 @@ const PASSWORD_RULE_ISSUE_FIELD = 'new_password';
 export function createProfileService(deps: ServiceDeps) {
   const { storage, registry, clock } = deps;
   const throttle = throttleGuard(deps);
+  const verification = createVerificationService(deps);
 
   async function load(repos: Repos, principal: Principal, lock = false): Promise<ProfileRecord> {
     const record = await repos.findProfile(principal.profileId, { lock });
@@ -101,12 +104,16 @@ export function createProfileService(deps: ServiceDeps) {
         if (expected !== undefined && !(typeof expected === 'number' ? expected === before.version : expected.includes(before.version))) {
           throw new ProfiledError('profile.version_conflict');
         }
-        const diff = diffOf(before, { ...changes, ...deriveChanges(registry, before.values, changes) });
+        const at = clock.now().toISOString();
+        // A person's new login email waits for its code (issue 10): it is not applied here.
+        const newEmail = typeof changes['email'] === 'string' && changes['email'] !== '' && principal.kind !== 'service' ? changes['email'] : undefined;
+        const effective: Readonly<Record<string, FieldValue>> = newEmail === undefined ? changes : Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'email'));
+        if (newEmail !== undefined && newEmail !== before.values['email']) await verification.requestEmailChange(tx, before, newEmail, at);
+        const diff = diffOf(before, { ...effective, ...deriveChanges(registry, before.values, effective) });
         if (diff.length === 0 && !newHash) {
-          if (req.requireChange) throw new ProfiledError('profile.not_changed');
+          if (req.requireChange && !(newEmail !== undefined && newEmail !== before.values['email'])) throw new ProfiledError('profile.not_changed');
           return before;
         }
-        const at = clock.now().toISOString();
         const version = before.version + 1;
         const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
         await tx.updateProfile(before.id, applied, version, at);
@@ -119,6 +126,11 @@ export function createProfileService(deps: ServiceDeps) {
           recorded.push({ field: 'password' });
         }
         await tx.insertEvent({ profile_id: before.id, version, kind: newHash && diff.length === 0 ? 'account.password_changed' : 'profile.updated', actor_id: principal.accountId, at, changes: recorded });
+        // Change webhooks ride in the same transaction (the outbox): names of fields, never values.
+        const subject = { account_id: before.account_id, profile_id: before.id, version };
+        if (diff.length > 0) await enqueueWebhookEvent(tx, at, 'profile.updated', { ...subject, changed_fields: diff.map((d) => d.field) });
+        if (newHash) await enqueueWebhookEvent(tx, at, 'account.password_changed', subject);
+        if (diff.some((d) => d.field === 'email')) await enqueueWebhookEvent(tx, at, 'account.email_changed', subject);
         // The row is ours until commit: the new state is the old one plus what we wrote.
         return { ...before, version, updated_at: at, values: { ...before.values, ...applied } };
       });

@@ -252,6 +252,8 @@ export interface LifecycleRepos {
   /** Erases personal data: a placeholder account, `profileValues` (defaults), events without values; follows, sessions, keys, codes, mail removed. */
   eraseAccount(id: string, placeholder: { username: string; at: string }, profileValues: Readonly<Record<string, FieldValue>>): Promise<void>;
 
+  /** Active accounts with an email whose profile in `orgId` has the boolean registry field `flag` set (one profile when given). */
+  listNotifiable(orgId: string, flag: string, profileId?: string): Promise<{ profile_id: string; account_id: string; email: string }[]>;
   insertOutbox(row: Pick<OutboxRow, 'topic' | 'account_id' | 'idempotency_key' | 'payload' | 'created_at'>): Promise<void>;
   /** Leases up to `limit` due messages to `owner`: one conditional UPDATE, so each row goes to one claimer. */
   claimOutbox(owner: string, now: string, leaseUntil: string, limit: number): Promise<OutboxRow[]>;

@@ -1,6 +1,7 @@
 import type { Dialect } from '../port.ts';
 import { renderProblem } from './problem.ts';
 import { accountRoutes } from './routes-account.ts';
+import { notificationRoutes } from './routes-notifications.ts';
 import { adminRoutes } from './routes-admin.ts';
 import { directoryRoutes } from './routes-directory.ts';
 import { summaryRoutes } from './routes-summary.ts';
@@ -21,6 +22,7 @@ export const nativeDialect: Dialect = {
     directoryRoutes(scope, ctx);
     summaryRoutes(scope, ctx);
     adminRoutes(scope, ctx);
+    notificationRoutes(scope, ctx);
   },
   renderError: renderProblem,
 };

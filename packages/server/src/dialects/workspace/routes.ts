@@ -35,10 +35,15 @@ export function workspaceRoutes(app: FastifyInstance, ctx: DialectContext): void
   const security = [{ bearer: [] }];
   const responses = { 200: envelopeSchema, 400: envelopeSchema, 401: envelopeSchema, 403: problem, 404: envelopeSchema };
 
+  // A new Email is not applied until its code is entered (issue 10): `Data.Email` stays the
+  // verified address, and the pending one is this warning, on every read until then.
+  const pendingWarnings = async (principal: Parameters<typeof ctx.services.verification.pending>[0]): Promise<Message[]> =>
+    (await ctx.services.verification.pending(principal)).map((p) => ({ Code: 'email.unverified', Message: `The email address is changing to ${p.value}, which is not verified yet: enter the code sent there.`, Target: 'Email', Field: 'Email', Metadata: { PendingValue: p.value, ExpiresAt: p.expires_at }, Type: 0, Severity: 1 }));
+
   app.get('/api/workspace/account/profile', {
     preHandler: ctx.authenticateSelf,
     schema: { summary: 'Get the authenticated workspace account profile', description: 'Service accounts cannot access this endpoint via API keys. `access_token` may be given in the query.', security, response: responses },
-  }, async (request) => envelope(data(await ctx.services.profiles.get(principalOf(request)))));
+  }, async (request) => envelope(data(await ctx.services.profiles.get(principalOf(request))), [], await pendingWarnings(principalOf(request))));
 
   app.put('/api/workspace/account/profile', {
     preHandler: ctx.authenticateSelf,
@@ -60,13 +65,9 @@ export function workspaceRoutes(app: FastifyInstance, ctx: DialectContext): void
     for (const name of ['UserName', 'Email']) if (input[name] === null) delete input[name];
     const translated = mapping.toCanonical(input);
     const principal = principalOf(request);
-    const before = await ctx.services.profiles.get(principal);
     try {
       const view = await ctx.services.profiles.patch(principal, { changes: translated.changes, issues: [...issues, ...translated.issues] });
-      const warnings: Message[] = view.values['email'] !== before.values['email']
-        ? [{ Code: 'email.unverified', Message: 'The email address changed and is not verified yet.', Target: 'Email', Field: 'Email', Metadata: {}, Type: 0, Severity: 1 }]
-        : [];
-      return envelope(data(view), [], warnings);
+      return envelope(data(view), [], await pendingWarnings(principal));
     } catch (err) {
       if (!(err instanceof ProfiledError) || err.issues.length === 0) throw err;
       const stored = await ctx.services.profiles.get(principal);

@@ -67,6 +67,20 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
         .where('id', '=', id)
         .execute();
     },
+    async listNotifiable(orgId, flag, profileId) {
+      const def = reg.storedProfileFields.find((d) => d.name === flag && d.type === 'boolean');
+      if (!def) throw new Error(`${flag} is not a stored boolean field`);
+      let q = db
+        .selectFrom('profiles as p')
+        .innerJoin('accounts as a', 'a.id', 'p.account_id')
+        .select(['p.id as profile_id', 'a.id as account_id', 'a.email as email'])
+        .where('p.org_id', '=', orgId)
+        .where(`p.${def.name}`, '=', f.encodeBoolean(true))
+        .where('a.status', '=', 'active')
+        .where('a.email', 'is not', null);
+      if (profileId) q = q.where('p.id', '=', profileId);
+      return (await q.orderBy('p.id').execute()) as { profile_id: string; account_id: string; email: string }[];
+    },
 
     async insertOutbox(row) {
       await db

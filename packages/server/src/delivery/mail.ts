@@ -1,0 +1,76 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import type { MailMessage } from '../service/outbox.ts';
+
+/** Where mails go: an SMTP server, or files that `profiled mail list` reads. */
+export interface MailTransport {
+  readonly name: 'smtp' | 'file';
+  /** Delivers one mail; `messageId` is the outbox idempotency key, so a repeat is recognisable. Throws on failure. */
+  send(mail: MailMessage, messageId: string): Promise<void>;
+  close(): void;
+}
+
+export interface MailSettings {
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly mailDir: string;
+}
+
+/** A mail the file transport wrote. */
+export interface StoredMail {
+  readonly message_id: string;
+  readonly date: string;
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly kind: string;
+  readonly text: string;
+}
+
+const fileName = (messageId: string) => `${messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
+
+/**
+ * SMTP through nodemailer when `SMTP_URL` is set; otherwise each mail is written as JSON into
+ * `MAIL_DIR` (named by its Message-ID, so a repeat replaces itself) and announced in the log
+ * by recipient and subject only — a body can hold a one-time code, which is never logged.
+ */
+export function createMailTransport(settings: MailSettings, logger: Logger): MailTransport {
+  if (settings.smtpUrl) {
+    const smtp = nodemailer.createTransport(settings.smtpUrl);
+    return {
+      name: 'smtp',
+      async send(mail, messageId) {
+        await smtp.sendMail({ from: settings.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, messageId: `<${messageId}@profiled>`, headers: { 'X-Profiled-Kind': mail.kind } });
+      },
+      close: () => smtp.close(),
+    };
+  }
+  return {
+    name: 'file',
+    async send(mail, messageId) {
+      mkdirSync(settings.mailDir, { recursive: true });
+      const stored: StoredMail = { message_id: `<${messageId}@profiled>`, date: new Date().toISOString(), from: settings.mailFrom, to: mail.to, subject: mail.subject, kind: mail.kind, text: mail.text };
+      const path = join(settings.mailDir, fileName(messageId));
+      writeFileSync(`${path}.tmp`, `${JSON.stringify(stored, null, 2)}\n`);
+      renameSync(`${path}.tmp`, path);
+      logger.info({ mail: { to: mail.to, subject: mail.subject, kind: mail.kind } }, 'mail delivered to the file transport');
+    },
+    close() {},
+  };
+}
+
+/** The mails the file transport wrote, newest first. */
+export function listStoredMail(dir: string, limit: number): StoredMail[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as StoredMail)
+    .sort((a, b) => b.date.localeCompare(a.date))
+    .slice(0, limit);
+}
