@@ -121,6 +121,10 @@ for (const s of selected) {
   rows.push({ name: s.name, targeted: s.targeted, ...result, ratio: b ? result.reqPerSec / b.reqPerSec : null, p99Ratio: b ? result.p99 / Math.max(b.p99, 1) : null });
 }
 
+// The targets' memory figure: the peak over the PATCH and GET scenarios, before the
+// argon2-bound sign-ins (each hash holds 19 MiB) that are reported apart from the targets.
+const targetedRssMb = peakRssMb(server.pid);
+
 if (!args.only) {
   // Each connection rotates through its own refresh tokens: a used one is never sent twice.
   const pool = accounts.map((a) => a.refreshToken);
@@ -147,7 +151,7 @@ const report = {
   database: args.pg ? 'postgres' : 'sqlite',
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
   settings: { connections, warmupSeconds: warmup, measuredSeconds: seconds, accounts: accountCount, logLevel: process.env['LOG_LEVEL'] ?? 'info' },
-  server: { peakRssMb: rssMb },
+  server: { peakRssMb: targetedRssMb, peakRssWholeRunMb: rssMb },
   targets: { minRatio: 0.6, maxP99Ratio: 3, maxErrors: 0, maxPeakRssMb: 200 },
   rows,
 };
