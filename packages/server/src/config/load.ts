@@ -50,6 +50,16 @@ export interface Config {
   readonly deletionGraceDays: number;
   readonly verificationCodeTtlSeconds: number;
   readonly verificationMaxAttempts: number;
+  /** An outside OpenID Provider whose access tokens are accepted (its exact `iss`); unset: none. */
+  readonly oidcTrustedIssuer: string | undefined;
+  /** The `aud` its tokens must carry; required with the issuer. */
+  readonly oidcTrustedAudience: string | undefined;
+  /** The org slug of accounts created on a subject's first sight. */
+  readonly oidcTrustedOrg: string;
+  /** Its JWK Set; unset: the `jwks_uri` of its discovery document. */
+  readonly oidcTrustedJwksUrl: string | undefined;
+  /** The least time between two JWKS fetches caused by an unknown `kid`, ms. */
+  readonly oidcTrustedJwksCooldownMs: number;
 }
 
 export class ConfigError extends Error {
@@ -133,12 +143,41 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deletionGraceDays: int('DELETION_GRACE_DAYS', 14, 0, 365),
     verificationCodeTtlSeconds: int('VERIFICATION_CODE_TTL', 900, 30, 86_400),
     verificationMaxAttempts: int('VERIFICATION_MAX_ATTEMPTS', 5, 1, 100),
+    oidcTrustedIssuer: env['OIDC_TRUSTED_ISSUER']?.trim() || undefined,
+    oidcTrustedAudience: env['OIDC_TRUSTED_AUDIENCE']?.trim() || undefined,
+    oidcTrustedOrg: str('OIDC_TRUSTED_ORG', 'default'),
+    oidcTrustedJwksUrl: env['OIDC_TRUSTED_JWKS_URL']?.trim() || undefined,
+    oidcTrustedJwksCooldownMs: int('OIDC_TRUSTED_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
     ...overrides,
   };
+  problems.push(...trustedIssuerProblems(config));
   if (config.aiBaseUrl && !/^https?:\/\/[^\s]+$/.test(config.aiBaseUrl)) problems.push(`AI_BASE_URL must be an http(s) URL (got "${config.aiBaseUrl}")`);
   if (config.smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(config.smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** OIDC_TRUSTED_*: the issuer and its JWKS over https (plain http only on a loopback host), an audience with an issuer. */
+function trustedIssuerProblems(c: Config): string[] {
+  const problems: string[] = [];
+  const check = (name: string, value: string | undefined) => {
+    if (value === undefined) return;
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      problems.push(`${name} must be an absolute http(s) URL (got "${value}")`);
+      return;
+    }
+    const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) problems.push(`${name} must be an https URL (http only on a loopback host; got "${value}")`);
+  };
+  check('OIDC_TRUSTED_ISSUER', c.oidcTrustedIssuer);
+  check('OIDC_TRUSTED_JWKS_URL', c.oidcTrustedJwksUrl);
+  if (c.oidcTrustedIssuer && c.oidcTrustedIssuer.replace(/\/+$/, '') === c.issuer) problems.push('OIDC_TRUSTED_ISSUER must be another issuer than PUBLIC_URL (Profiled itself)');
+  if (c.oidcTrustedIssuer && !c.oidcTrustedAudience) problems.push('OIDC_TRUSTED_AUDIENCE is required with OIDC_TRUSTED_ISSUER (the aud its access tokens carry for Profiled)');
+  if (!c.oidcTrustedIssuer && (c.oidcTrustedAudience || c.oidcTrustedJwksUrl)) problems.push('OIDC_TRUSTED_AUDIENCE and OIDC_TRUSTED_JWKS_URL need OIDC_TRUSTED_ISSUER');
+  return problems;
 }
 
 /** An origin exactly as a browser sends it in `Origin`: `http(s)://host[:port]`, lower case, nothing after. */

@@ -7,9 +7,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import { compileRegistry, registry as defaultRegistry, type Registry } from '@profiled/core';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
+import { createExternalIssuer } from '../auth/external-issuer.ts';
 import { createPasswordChecker } from '../auth/passwords.ts';
 import { createTokenService } from '../auth/tokens.ts';
-import type { Config } from '../config/load.ts';
+import { ConfigError, type Config } from '../config/load.ts';
 import { dialects } from '../dialects/index.ts';
 import type { Dialect, DialectContext, RenderedError } from '../dialects/port.ts';
 import { renderProblem } from '../dialects/native/problem.ts';
@@ -74,7 +75,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   }
   const tokens = createTokenService(storage.repos, config, () => clock.now());
   await tokens.init();
-  const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config });
+  const external = await trustedIssuer(config, storage, logger);
+  const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config, external });
   const mail = createMailTransport(config, logger);
   const outbox = createOutboxWorker({ storage, clock, logger, mail, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }] });
 
@@ -208,4 +210,24 @@ function registryAwareValidator() {
     const compile = (factory as (a: unknown, b: unknown) => (route: { schema: Record<string, unknown> }) => unknown)(externalSchemas, options);
     return (route: { schema: Record<string, unknown> }) => (route.schema['x-validated-by'] === 'registry' ? () => true : compile(route));
   };
+}
+
+/**
+ * The trusted outside identity provider (OIDC_TRUSTED_ISSUER), when configured; its org must
+ * exist now, so a typo stops the start rather than the first sign-in.
+ */
+async function trustedIssuer(config: Config, storage: Storage, logger: Logger) {
+  if (!config.oidcTrustedIssuer || !config.oidcTrustedAudience) return undefined;
+  if (!(await storage.repos.findOrg({ slug: config.oidcTrustedOrg }))) {
+    await storage.close();
+    throw new ConfigError([`OIDC_TRUSTED_ORG names no organization "${config.oidcTrustedOrg}" (create it with: profiled org create --slug ${config.oidcTrustedOrg} --name …)`]);
+  }
+  const issuer = createExternalIssuer({
+    issuer: config.oidcTrustedIssuer,
+    audience: config.oidcTrustedAudience,
+    jwksUrl: config.oidcTrustedJwksUrl,
+    cooldownMs: config.oidcTrustedJwksCooldownMs,
+    onUnavailable: (reason) => logger.warn({ issuer: config.oidcTrustedIssuer, reason }, 'outside identity provider unavailable; its tokens are refused'),
+  });
+  return { issuer, orgSlug: config.oidcTrustedOrg };
 }

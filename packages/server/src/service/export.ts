@@ -62,6 +62,7 @@ export function createExportService(deps: ServiceDeps, vocabularies: VocabularyS
         profiles,
         sessions: (await repos.listSessionsOf(account.id)).map((s) => ({ id: s.id, profile_id: s.profile_id, created_at: s.created_at, revoked_at: s.revoked_at, scope: s.scope ?? null })),
         api_keys: (await repos.listApiKeys(account.id)).map((k) => ({ id: k.id, prefix: k.prefix, name: k.name, created_at: k.created_at, last_used_at: k.last_used_at, revoked_at: k.revoked_at })),
+        external_identities: await repos.listExternalIdentitiesOf(account.id),
         pending_changes: (await repos.listPendingChangesOf(account.id)).map((p) => ({ field: p.field, value: p.value, created_at: p.created_at, expires_at: p.expires_at })),
       };
     },

@@ -66,7 +66,8 @@ export function createProfileService(deps: ServiceDeps) {
     await throttle.check([`password:${principal.accountId}`]);
     if (!(await verifyPassword(account?.password_hash ?? null, change.current))) {
       await throttle.fail([`password:${principal.accountId}`]);
-      issues.push(issue('current_password', 'password.incorrect', 'The current password is incorrect.'));
+      // An account of the outside identity provider has no password here to change.
+      issues.push(issue('current_password', 'password.incorrect', account && !account.password_hash ? 'This account has no Profiled password: it signs in through the outside identity provider.' : 'The current password is incorrect.'));
       return undefined;
     }
     await throttle.clear([`password:${principal.accountId}`]);

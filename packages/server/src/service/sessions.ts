@@ -3,6 +3,7 @@ import { ProfiledError } from '@profiled/core';
 import { verifyPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/tokens.ts';
 import type { AccountRow, Repos } from '../storage/port.ts';
+import { createExternalAccounts } from './external-accounts.ts';
 import { throttleGuard } from './throttle.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
@@ -24,6 +25,7 @@ export const API_KEY_PREFIX = 'pfd_';
 export function createSessionService(deps: ServiceDeps) {
   const { storage, clock, tokens, settings } = deps;
   const throttle = throttleGuard(deps);
+  const external = deps.external && { issuer: deps.external.issuer, accounts: createExternalAccounts(deps, deps.external.orgSlug) };
   const invalidGrant = () => new ProfiledError('auth.invalid_grant', { message: 'The username or password is incorrect.' });
 
   async function issue(repos: Repos, account: AccountRow, sessionId: string, profileId: string, orgId: string): Promise<TokenPair> {
@@ -126,6 +128,7 @@ export function createSessionService(deps: ServiceDeps) {
     async switchProfile(principal: Principal, profileId: string): Promise<Omit<TokenPair, 'refresh_token'>> {
       const profile = await storage.repos.findProfile(profileId);
       if (!profile || profile.account_id !== principal.accountId) throw new ProfiledError('profile.not_found');
+      if (principal.via === 'external') throw new ProfiledError('auth.forbidden', { message: 'Switching profiles needs a Profiled session; a token of the outside identity provider has none. Sign in to Profiled to switch.' });
       if (!principal.sessionId) throw new ProfiledError('auth.service_account_forbidden');
       await storage.repos.setSessionProfile(principal.sessionId, profile.id);
       const access = await tokens.sign({ sub: principal.accountId, sid: principal.sessionId, org: profile.org_id, pid: profile.id });
@@ -155,6 +158,8 @@ export function createSessionService(deps: ServiceDeps) {
     /** Turns a bearer credential into a principal, or throws a 401-class error. Fails closed. */
     async authenticate(credential: string): Promise<Principal> {
       if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(credential);
+      // Only a token that names the trusted outside issuer (read unverified) goes there.
+      if (external?.issuer.claims(credential)) return external.accounts.principalFor(await external.issuer.verify(credential));
       const claims = await tokens.verify(credential);
       const session = await storage.repos.findSessionWithAccount(claims.sid);
       if (!session || session.revoked_at || session.account_id !== claims.sub) throw new ProfiledError('auth.session_revoked');

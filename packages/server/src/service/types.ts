@@ -1,4 +1,5 @@
 import type { CompiledRegistry } from '@profiled/core';
+import type { ExternalIssuer } from '../auth/external-issuer.ts';
 import type { PasswordChecker } from '../auth/passwords.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { AccountKind, Storage } from '../storage/port.ts';
@@ -10,9 +11,10 @@ export interface Principal {
   /** The active profile: the only one `me` operations read or change. */
   readonly profileId: string;
   readonly orgId: string;
-  /** The session (refresh-token family); absent for API keys. */
+  /** The session (refresh-token family); absent for API keys and outside tokens. */
   readonly sessionId: string | null;
-  readonly via: 'token' | 'api_key';
+  /** `external`: an access token of the trusted outside identity provider (OIDC_TRUSTED_ISSUER). */
+  readonly via: 'token' | 'api_key' | 'external';
 }
 
 export interface Clock {
@@ -53,6 +55,8 @@ export interface ServiceDeps {
   readonly passwords: PasswordChecker;
   readonly tokens: TokenService;
   readonly settings: ThrottleSettings;
+  /** The trusted outside identity provider and the org slug of the accounts it brings; absent: none. */
+  readonly external?: { readonly issuer: ExternalIssuer; readonly orgSlug: string } | undefined;
 }
 
 export const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);

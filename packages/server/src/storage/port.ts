@@ -221,8 +221,17 @@ export interface LifecycleRepos {
   consumeChangeUndo(hash: string, now: string): Promise<ChangeUndoRow | undefined>;
 }
 
+/** Accounts known by an outside identity provider's subject (OIDC_TRUSTED_ISSUER). */
+export interface ExternalIdentityRepos {
+  findExternalIdentity(issuer: string, subject: string): Promise<{ account_id: string; last_seen_at: string } | undefined>;
+  /** False when the (issuer, subject) pair is taken already (a concurrent first sight). */
+  insertExternalIdentity(row: { issuer: string; subject: string; account_id: string; created_at: string; last_seen_at: string }): Promise<boolean>;
+  touchExternalIdentity(issuer: string, subject: string, at: string): Promise<void>;
+  listExternalIdentitiesOf(accountId: string): Promise<{ issuer: string; subject: string; created_at: string; last_seen_at: string }[]>;
+}
+
 /** The operations, usable inside and outside a transaction. */
-export interface Repos extends OAuthRepos, LifecycleRepos {
+export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos {
   insertOrg(org: OrgRow): Promise<void>;
   findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
 

@@ -266,6 +266,23 @@ export const migrations: readonly Migration[] = [
       await db.schema.alterTable('sessions').addColumn('scope', t.text).execute();
     },
   },
+  {
+    // Accounts of an outside identity provider, by its issuer and subject.
+    name: '0007_external_identities',
+    async up(db, f) {
+      const t = f.types;
+      await db.schema
+        .createTable('external_identities')
+        .addColumn('issuer', t.text, (c) => c.notNull())
+        .addColumn('subject', t.text, (c) => c.notNull())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .addColumn('last_seen_at', t.text, (c) => c.notNull())
+        .addPrimaryKeyConstraint('external_identities_pk', ['issuer', 'subject'])
+        .execute();
+      await db.schema.createIndex('external_identities_account').on('external_identities').column('account_id').execute();
+    },
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */

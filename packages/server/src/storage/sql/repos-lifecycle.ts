@@ -57,6 +57,8 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
       }
       await db.deleteFrom('sessions').where('account_id', '=', id).execute();
       await db.deleteFrom('api_keys').where('account_id', '=', id).execute();
+      // The outside subject is a personal identifier too; a later token of it starts afresh.
+      await db.deleteFrom('external_identities').where('account_id', '=', id).execute();
       await db.deleteFrom('oauth_codes').where('account_id', '=', id).execute();
       await db.deleteFrom('pending_changes').where('account_id', '=', id).execute();
       await db.deleteFrom('change_undos').where('account_id', '=', id).execute();

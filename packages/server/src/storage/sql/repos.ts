@@ -7,6 +7,7 @@ import type { SqlFlavor } from './flavor.ts';
 import { createTemplateCache, type TemplateCache } from './prepared.ts';
 import { profileRepos } from './repos-profiles.ts';
 import { followRepos } from './repos-follows.ts';
+import { externalIdentityRepos } from './repos-external.ts';
 import { oauthRepos } from './repos-oauth.ts';
 import { vocabularyRepos } from './repos-vocabularies.ts';
 import { lifecycleRepos } from './repos-lifecycle.ts';
@@ -16,5 +17,5 @@ import { lifecycleRepos } from './repos-lifecycle.ts';
  * storage's cache of compiled hot-path queries, shared by every handle.
  */
 export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): Repos {
-  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates), ...followRepos(db), ...oauthRepos(db), ...vocabularyRepos(db, flavor), ...lifecycleRepos(db, flavor, reg) };
+  return { ...accountRepos(db, flavor, reg), ...profileRepos(db, flavor, reg, templates), ...credentialRepos(db, templates), ...followRepos(db), ...oauthRepos(db), ...externalIdentityRepos(db), ...vocabularyRepos(db, flavor), ...lifecycleRepos(db, flavor, reg) };
 }
