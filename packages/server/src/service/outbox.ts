@@ -10,6 +10,15 @@ export interface MailMessage {
   readonly kind: string;
 }
 
+/** A text message (SMS) as the outbox keeps it until the sender delivers it. */
+export interface SmsMessage {
+  /** The number in E.164 form (`+447700900123`). */
+  readonly to: string;
+  readonly text: string;
+  /** What it is about (`phone.verify`, `phone.changed_notice`), for `profiled sms list` and tests. */
+  readonly kind: string;
+}
+
 /** The change events webhooks can subscribe to. */
 export const WEBHOOK_EVENTS = ['profile.updated', 'account.password_changed', 'account.email_changed', 'account.deleted'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -20,6 +29,11 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
  */
 export async function enqueueMail(tx: Repos, at: string, accountId: string | null, mail: MailMessage): Promise<void> {
   await tx.insertOutbox({ topic: 'mail', account_id: accountId, idempotency_key: `mail_${randomUUID()}`, payload: mail, created_at: at });
+}
+
+/** Queues a text message in the caller's transaction, like {@link enqueueMail}; topic `sms`. */
+export async function enqueueSms(tx: Repos, at: string, accountId: string | null, sms: SmsMessage): Promise<void> {
+  await tx.insertOutbox({ topic: 'sms', account_id: accountId, idempotency_key: `sms_${randomUUID()}`, payload: sms, created_at: at });
 }
 
 /**
