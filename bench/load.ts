@@ -7,6 +7,8 @@ export interface LoadResult {
   readonly p99: number;
   /** Connection errors, timeouts and non-2xx answers together. */
   readonly errors: number;
+  /** Answers with a 2xx status. */
+  readonly responses2xx: number;
 }
 
 export interface LoadOptions {
@@ -38,12 +40,13 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
       },
     ],
   } as never);
-  const r = result as unknown as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number; duration: number };
+  const r = result as unknown as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; timeouts: number; non2xx: number; '2xx': number; duration: number };
   return {
     requests: r.requests.total,
     reqPerSec: Math.round(r.requests.total / Math.max(r.duration, 0.001)),
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
+    responses2xx: r['2xx'],
   };
 }

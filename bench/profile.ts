@@ -21,7 +21,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'profiled-prof-'));
 const databaseUrl = `sqlite:${join(tmp, 'p.db')}`;
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const accounts = await seed(databaseUrl, 1000, base);
+// The full bench's data set: the directory scenarios search its 10 000 public profiles.
+const { accounts } = await seed(databaseUrl, 1000, base, { directoryProfiles: 10_000, log: (line) => process.stdout.write(`${line}\n`) });
 const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${tmp}`, join(root, 'packages/server/bin/profiled.js'), 'serve'], {
   env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), PUBLIC_URL: base, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info' },
   stdio: ['ignore', 'ignore', 'inherit'],

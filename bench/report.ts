@@ -8,6 +8,7 @@ export interface Row {
   readonly p50?: number;
   readonly p99?: number;
   readonly errors?: number;
+  readonly responses2xx?: number;
   /** req/s as a share of the baseline's. */
   readonly ratio?: number | null;
   /** p99 as a multiple of the baseline's. */
@@ -21,6 +22,8 @@ interface Report {
   readonly server: { peakRssMb: number; peakRssWholeRunMb?: number };
   readonly targets: { minRatio: number; maxP99Ratio: number; maxErrors: number; maxPeakRssMb: number };
   readonly rows: readonly Row[];
+  /** The directory scenarios' data: how many profiles were seeded, how many each query matches. */
+  readonly directory?: { readonly profiles: number; readonly queries: readonly { readonly q: string; readonly matches: number }[] };
 }
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${Math.round(x * 100)} %`);
@@ -37,6 +40,7 @@ export function verdict(row: Row, t: Report['targets']): string {
 export function formatTable(report: Report): string {
   const lines = [
     `database: ${report.database} · ${report.machine.cores} cores (${report.machine.cpu}) · node ${report.machine.node} · server peak RSS ${report.server.peakRssMb} MB over the PATCH and GET scenarios (target < ${report.targets.maxPeakRssMb})${report.server.peakRssWholeRunMb ? `, ${report.server.peakRssWholeRunMb} MB with the sign-ins` : ''}`,
+    ...(report.directory ? [`directory: ${report.directory.profiles} seeded public profiles besides the accounts; matches per query: ${report.directory.queries.map((d) => `"${d.q}" ${d.matches}`).join(' · ')}`] : []),
     '',
     '| scenario | req/s | p50 ms | p99 ms | errors | vs baseline req/s | vs baseline p99 | target |',
     '|---|---:|---:|---:|---:|---:|---:|---|',

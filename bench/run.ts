@@ -9,6 +9,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, freePort, startPgCluster, type PgCluster } from '../test/support/pg-cluster.ts';
+import { probeDirectory } from './directory.ts';
 import { drive, type LoadResult } from './load.ts';
 import { formatTable, type Row } from './report.ts';
 import { loginScenario, refreshScenario, scenarios, type Scenario } from './scenarios.ts';
@@ -27,6 +28,7 @@ const warmup = smoke ? 0 : 3;
 const seconds = smoke ? 1 : 10;
 const connections = Number(args.connections);
 const accountCount = smoke ? 100 : 1000;
+const directoryCount = smoke ? 300 : 10_000;
 const root = new URL('..', import.meta.url).pathname;
 
 const children: ChildProcess[] = [];
@@ -68,8 +70,9 @@ async function measure(label: string, run: (s: number) => Promise<LoadResult>): 
 const databaseUrl = args.pg ? createDatabase((cluster = await startPgCluster()).url, 'bench') : `sqlite:${join(tmp, 'profiled.db')}`;
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-process.stdout.write(`seeding ${accountCount} accounts on ${args.pg ? 'PostgreSQL' : 'SQLite'}…\n`);
-const accounts = await seed(databaseUrl, accountCount, base);
+process.stdout.write(`seeding ${accountCount} signed-in accounts and ${directoryCount} public directory profiles on ${args.pg ? 'PostgreSQL' : 'SQLite'}…\n`);
+const seeded = await seed(databaseUrl, accountCount, base, { directoryProfiles: directoryCount, log: (line) => process.stdout.write(`${line}\n`) });
+const accounts = seeded.accounts;
 
 const server = spawn(process.execPath, [join(root, 'packages/server/bin/profiled.js'), 'serve'], {
   env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', LOGIN_MAX_FAILURES_PER_IP: '1000000' },
@@ -86,6 +89,9 @@ children.push(baselineProc);
 await new Promise<void>((resolve) => baselineProc.once('message', () => resolve()));
 
 const account = (n: number): SeededAccount => accounts[n % accounts.length]!;
+// Each query's first page as served: the seeded profiles really are in the directory.
+const directory = documented.has('/v1/directory') ? await probeDirectory(base, account(0).accessToken, seeded.directory) : seeded.directory.map((d) => ({ ...d, firstPage: null }));
+for (const d of directory) process.stdout.write(`  directory "${d.q}" (${d.what}): matches ${d.matches}, first page ${d.firstPage ?? 'not served'}\n`);
 const headersFor = (r: { token?: string; contentType?: string; body?: string }) => {
   const h: Record<string, string> = {};
   if (r.token) h['authorization'] = `Bearer ${r.token}`;
@@ -150,10 +156,11 @@ const report = {
   date: new Date().toISOString(),
   database: args.pg ? 'postgres' : 'sqlite',
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
-  settings: { connections, warmupSeconds: warmup, measuredSeconds: seconds, accounts: accountCount, logLevel: process.env['LOG_LEVEL'] ?? 'info' },
+  settings: { connections, warmupSeconds: warmup, measuredSeconds: seconds, accounts: accountCount, directoryProfiles: directoryCount, logLevel: process.env['LOG_LEVEL'] ?? 'info' },
   server: { peakRssMb: targetedRssMb, peakRssWholeRunMb: rssMb },
   targets: { minRatio: 0.6, maxP99Ratio: 3, maxErrors: 0, maxPeakRssMb: 200 },
   rows,
+  directory: { profiles: directoryCount, queries: directory },
 };
 process.stdout.write(`\n${formatTable(report)}\n`);
 // Only a full run replaces the committed latest*.json; smoke and --only runs go elsewhere.

@@ -1,3 +1,4 @@
+import { DIRECTORY_QUERIES } from './directory.ts';
 import type { SeededAccount } from './seed.ts';
 import { BENCH_PASSWORD } from './seed.ts';
 
@@ -16,6 +17,8 @@ export interface Scenario {
 
 const words = ['Analyst', 'Engineer', 'Designer', 'Founder', 'Writer', 'Researcher', 'Teacher', 'Architect'];
 const word = (n: number) => words[n % words.length]!;
+/** The n-th request's directory search, URL-encoded: the queries in turn. */
+const query = (n: number) => encodeURIComponent(DIRECTORY_QUERIES[n % DIRECTORY_QUERIES.length]!.q);
 
 /** Ten fields changed per write, each value unique to the request, so every PATCH really writes. */
 export const scenarios: readonly Scenario[] = [
@@ -41,6 +44,16 @@ export const scenarios: readonly Scenario[] = [
     }),
   },
   {
+    // Targeted against the baseline GET, which reads one row by key: harsh by construction
+    // (a full-text match ranked over up to thousands of rows, then a page of 20).
+    name: 'native GET /v1/directory?q=…',
+    targeted: true,
+    baseline: 'get',
+    requires: '/v1/directory',
+    method: 'GET',
+    request: (n, a) => ({ path: `/v1/directory?q=${query(n)}`, token: a.accessToken }),
+  },
+  {
     name: 'nexudus GET /en/profile',
     targeted: true,
     baseline: 'get',
@@ -59,6 +72,15 @@ export const scenarios: readonly Scenario[] = [
       token: a.accessToken,
       body: JSON.stringify({ FullName: `Member ${n}`, NickName: `Nick${n}`, Address: `${n} Main St`, PostCode: `${10000 + (n % 89999)}`, CityName: `City${n}`, State: `State${n % 50}`, Position: `${word(n)} ${n}`, CompanyName: `Company ${n}`, BusinessArea: `Area ${n % 97}`, ProfileWebsite: `https://example.com/${n}` }),
     }),
+  },
+  {
+    // As the native search, plus the count of every match that ApiListResult carries; page of 25.
+    name: 'nexudus GET /api/public/coworkers/published?query=…',
+    targeted: true,
+    baseline: 'get',
+    requires: '/api/public/coworkers/published',
+    method: 'GET',
+    request: (n, a) => ({ path: `/api/public/coworkers/published?query=${query(n)}`, token: a.accessToken }),
   },
   {
     name: 'workspace GET /api/workspace/account/profile',

@@ -1,7 +1,8 @@
 /**
  * Bench fixtures, written straight through the storage port (one argon2 hash shared by every
  * account, tokens minted with the database's own signing keys) so that setting up a thousand
- * signed-in accounts takes seconds, not the minutes a thousand password sign-ins would.
+ * signed-in accounts takes seconds, not the minutes a thousand password sign-ins would; then
+ * the member directory's public profiles (bench/directory.ts) in the same org.
  */
 import { randomUUID } from 'node:crypto';
 import { compileRegistry, registry, type FieldValue } from '@profiled/core';
@@ -9,6 +10,7 @@ import { hashPassword } from '../packages/server/src/auth/passwords.ts';
 import { createTokenService, hashSecret, newSecret } from '../packages/server/src/auth/tokens.ts';
 import { loadConfig } from '../packages/server/src/config/load.ts';
 import { openStorage } from '../packages/server/src/storage/index.ts';
+import { seedDirectory } from './directory.ts';
 
 export const BENCH_PASSWORD = 'Bench-Password-Horse-42';
 
@@ -19,7 +21,13 @@ export interface SeededAccount {
   readonly refreshToken: string;
 }
 
-export async function seed(databaseUrl: string, count: number, issuer: string): Promise<SeededAccount[]> {
+export interface Seeded {
+  readonly accounts: SeededAccount[];
+  /** How many public profiles each directory query matches (the signed-in accounts included). */
+  readonly directory: { q: string; what: string; matches: number }[];
+}
+
+export async function seed(databaseUrl: string, count: number, issuer: string, opts: { directoryProfiles: number; log?: (line: string) => void }): Promise<Seeded> {
   const reg = compileRegistry(registry);
   const now = () => new Date().toISOString();
   const storage = await openStorage({ url: databaseUrl, registry: reg, sqliteSynchronous: 'NORMAL', now });
@@ -55,7 +63,8 @@ export async function seed(databaseUrl: string, count: number, issuer: string): 
       });
       accounts.push(...batch);
     }
-    return accounts;
+    const directory = await seedDirectory(storage, { orgId: org.id, count: opts.directoryProfiles, passwordHash: hash, defaults, log: opts.log ?? (() => {}) });
+    return { accounts, directory };
   } finally {
     await storage.close();
   }
