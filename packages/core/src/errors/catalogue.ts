@@ -35,6 +35,7 @@ export const errorCatalogue = {
   'profile.invalid_country': { status: 400, message: 'Enter an ISO 3166-1 country code.' },
   'profile.invalid_language': { status: 400, message: 'Enter a well-formed BCP 47 language tag.' },
   'profile.invalid_phone': { status: 400, message: 'Enter a phone number.' },
+  'profile.phone_unreachable': { status: 400, message: 'A code is sent to a new mobile number: give it in international form (+44 20 7946 0000), or set the country first.' },
   'profile.json_too_large': { status: 400, message: 'The JSON value is too large or too deeply nested.' },
   'profile.version_conflict': { status: 412, message: 'The profile changed since you read it; reload and try again.' },
   'profile.not_found': { status: 404, message: 'The profile does not exist.' },

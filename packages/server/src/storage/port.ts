@@ -59,6 +59,8 @@ export interface ProfileRecord {
   /** How many profiles follow this one, and how many it follows. */
   readonly followers: number;
   readonly following: number;
+  /** How many changes of this profile wait for a code (issue 10); only then are they read. */
+  readonly pending_changes: number;
   /** Canonical field name → value, for every stored registry field (profile and account). */
   readonly values: Readonly<Record<string, FieldValue>>;
 }
@@ -213,12 +215,15 @@ export interface LifecycleRepos {
   upsertPendingChange(row: PendingChangeRow): Promise<void>;
   findPendingChange(profileId: string, field: string): Promise<PendingChangeRow | undefined>;
   listPendingChangesOf(accountId: string): Promise<PendingChangeRow[]>;
+  listPendingChangesOfProfile(profileId: string): Promise<PendingChangeRow[]>;
   /** Counts a wrong code; answers the new count. */
   countPendingAttempt(id: string): Promise<number>;
   deletePendingChange(id: string): Promise<void>;
   insertChangeUndo(row: ChangeUndoRow): Promise<void>;
   /** Marks an undo link used exactly once; undefined when unknown or already used. */
   consumeChangeUndo(hash: string, now: string): Promise<ChangeUndoRow | undefined>;
+  /** An unused undo by its token hash, without using it (the confirmation page). */
+  findChangeUndo(hash: string): Promise<ChangeUndoRow | undefined>;
 }
 
 /** Accounts known by an outside identity provider's subject (OIDC_TRUSTED_ISSUER). */
@@ -245,7 +250,7 @@ export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos
   setPasswordHash(id: string, hash: string, updatedAt: string): Promise<void>;
 
   /** The profile's number is assigned by the database. */
-  insertProfile(profile: Omit<ProfileRecord, 'values' | 'followers' | 'following' | 'number'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
+  insertProfile(profile: Omit<ProfileRecord, 'values' | 'followers' | 'following' | 'pending_changes' | 'number'> & { values: Readonly<Record<string, FieldValue>> }): Promise<void>;
   /** `lock` takes a row lock until the transaction ends, where the database has them. */
   findProfile(id: string, opts?: { lock?: boolean }): Promise<ProfileRecord | undefined>;
   /** The profile with this small integer number (see migration 0004). */

@@ -62,7 +62,7 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
       await db.deleteFrom('oauth_codes').where('account_id', '=', id).execute();
       await db.deleteFrom('pending_changes').where('account_id', '=', id).execute();
       await db.deleteFrom('change_undos').where('account_id', '=', id).execute();
-      await db.deleteFrom('outbox').where('account_id', '=', id).where('topic', '=', 'mail').execute();
+      await db.deleteFrom('outbox').where('account_id', '=', id).where('topic', 'in', ['mail', 'sms']).execute();
       await db
         .updateTable('accounts')
         .set({ username: placeholder.username, email: null, password_hash: null, status: 'deleted', updated_at: placeholder.at })
@@ -159,6 +159,9 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
     async listPendingChangesOf(accountId) {
       return ((await db.selectFrom('pending_changes').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute()) as PendingChangeRow[]).map((r) => ({ ...r, attempts: Number(r.attempts) }));
     },
+    async listPendingChangesOfProfile(profileId) {
+      return ((await db.selectFrom('pending_changes').selectAll().where('profile_id', '=', profileId).orderBy('field').execute()) as PendingChangeRow[]).map((r) => ({ ...r, attempts: Number(r.attempts) }));
+    },
     async countPendingAttempt(id) {
       const row = await db.updateTable('pending_changes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).returning('attempts').executeTakeFirst();
       return Number(row?.attempts ?? Number.MAX_SAFE_INTEGER);
@@ -168,6 +171,9 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
     },
     async insertChangeUndo(row) {
       await db.insertInto('change_undos').values({ ...row }).execute();
+    },
+    async findChangeUndo(hash) {
+      return (await db.selectFrom('change_undos').selectAll().where('token_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst()) as ChangeUndoRow | undefined;
     },
     async consumeChangeUndo(hash, now) {
       // One conditional UPDATE decides the race, as for refresh tokens.

@@ -66,6 +66,7 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       updated_at: row['updated_at'] as string,
       followers: Number(row['followers_count'] ?? 0),
       following: Number(row['following_count'] ?? 0),
+      pending_changes: Number(row['pending_count'] ?? 0),
       values,
     };
   };
@@ -78,6 +79,7 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       .select((eb) => [
         eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('followee_id', '=', 'p.id').as('followers_count'),
         eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('follower_id', '=', 'p.id').as('following_count'),
+        eb.selectFrom('pending_changes').select((e) => e.fn.countAll().as('n')).whereRef('profile_id', '=', 'p.id').as('pending_count'),
       ]);
 
   return {
