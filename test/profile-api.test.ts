@@ -247,7 +247,8 @@ for (const backend of backends) {
     let server: TestServer;
     let user: TestUser;
     before(async () => {
-      server = await startServer(backend);
+      // The derivation itself, on numbers applied as written (verification: test/lifecycle/verified-phone.test.ts).
+      server = await startServer(backend, { config: { verifyChanges: ['email'] } });
       user = await server.createUser();
     });
     after(() => server.close());

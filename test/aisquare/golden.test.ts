@@ -32,7 +32,8 @@ for (const backend of backends) {
   describe(`AISquare golden fixtures (${backend.name})`, () => {
     let server: TestServer;
     before(async () => {
-      server = await startServer(backend);
+      // Phones round-trip as written here; their verification has its own file (test/lifecycle/verified-phone.test.ts).
+      server = await startServer(backend, { config: { verifyChanges: ['email'] } });
     });
     after(() => server.close());
 

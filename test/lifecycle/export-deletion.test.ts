@@ -48,7 +48,9 @@ for (const backend of backends) {
         assert.ok(Object.hasOwn(profile.fields, def.name), `field ${def.name} is missing`);
       }
       assert.equal(profile.fields.position, 'Analyst');
-      assert.equal(profile.fields.mobile_phone, '+44 20 7946 0958');
+      // A new mobile number waits for its code: the field keeps the verified value (none yet).
+      assert.equal(profile.fields.mobile_phone, null);
+      assert.deepEqual(doc.pending_changes.map((p: { field: string; value: string }) => [p.field, p.value]), [['mobile_phone', '+44 20 7946 0958']]);
       assert.deepEqual(profile.vocabularies.skills.map((s: { name: string }) => s.name), ['Analysis']);
       assert.deepEqual(profile.vocabularies.tags.map((s: { name: string }) => s.name), ['engines']);
       assert.deepEqual(profile.follows.following.map((f: { profile_id: string }) => f.profile_id), [grace.profileId]);

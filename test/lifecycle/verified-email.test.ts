@@ -33,9 +33,16 @@ for (const backend of backends) {
     it('the profile keeps the verified email, the new one is pending everywhere, sign-in still uses the old one', async () => {
       const u = await server.createUser();
       const next = fresh();
+      const earlier = await server.request('GET', '/v1/me/profile', { token: u.token });
+      assert.deepEqual(earlier.body.pending_changes, []);
       const res = await change(u, next);
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.email, u.email);
+      assert.deepEqual(res.body.pending_changes.map((p: { field: string; value: string }) => [p.field, p.value]), [['email', next]]);
+      assert.notEqual(res.headers.get('etag'), earlier.headers.get('etag'), 'a pending value is a new version of the owner\'s view');
+      const aisquare = await server.request('GET', '/api/v1/iam/user/profile/', { token: u.token });
+      assert.equal(aisquare.body.email, u.email);
+      assert.deepEqual(aisquare.body.pending_changes.map((p: { field: string; value: string }) => [p.field, p.value]), [['email', next]]);
       const pending = await server.request('GET', '/v1/me/pending-changes', { token: u.token });
       assert.equal(pending.body.pending[0].field, 'email');
       assert.equal(pending.body.pending[0].value, next);
@@ -80,19 +87,30 @@ for (const backend of backends) {
       await change(u, next);
       assert.equal((await verify(u, await codeFor(next))).status, 200);
       const [notice] = (await smtp.waitFor((r) => r.some((m) => m.to.includes(u.email) && m.headers['x-profiled-kind'] === 'email.changed_notice'))).filter((m) => m.to.includes(u.email) && m.headers['x-profiled-kind'] === 'email.changed_notice');
-      const link = /(http:\/\/\S+\/v1\/account\/email-undo\?token=\S+)/.exec(notice!.text)?.[1];
+      const link = /(http:\/\/\S+\/v1\/account\/change-undo\?token=\S+)/.exec(notice!.text)?.[1];
       assert.ok(link, notice!.text);
       const path = link.slice(link.indexOf('/v1/'));
-      const undone = await server.request('GET', path);
+      const token = path.split('token=')[1]!;
+      // Opening the link (as a mail scanner would) only shows what it would do.
+      for (const opened of [path, `/v1/account/email-undo?token=${token}`]) {
+        const page = await server.request('GET', opened);
+        assert.equal(page.status, 200, page.text);
+        assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+        assert.match(page.text, new RegExp(`put back <strong>${u.email.replace(/[.+]/g, '\\$&')}</strong>`));
+        assert.match(page.text, /<form method="post" action="\/v1\/account\/change-undo">/);
+      }
+      assert.equal((await server.request('GET', '/v1/me/profile', { token: u.token })).body.email, next, 'opening the link changed nothing');
+      const undone = await server.request('POST', '/v1/account/change-undo', { raw: `token=${encodeURIComponent(token)}`, contentType: 'application/x-www-form-urlencoded' });
       assert.equal(undone.status, 200, undone.text);
-      assert.deepEqual(undone.body, { field: 'email', restored: u.email });
+      assert.match(undone.text, /The change is undone/);
       assert.equal((await server.request('GET', '/v1/me/profile', { token: u.token })).status, 401, 'every session ended');
       const back = await server.login(u.email);
       assert.equal((await server.request('GET', '/v1/me/profile', { token: back.access_token })).body.email, u.email);
-      const twice = await server.request('GET', path);
+      const twice = await server.request('POST', '/v1/account/change-undo', { body: { token } });
       assert.deepEqual([twice.status, twice.body.code], [400, 'verification.undo_invalid']);
-      assert.equal((await server.request('GET', '/v1/account/email-undo?token=nonsense-nonsense-nonsense')).status, 400);
-      assert.ok(!server.logs.some((l) => l.includes(path.split('token=')[1]!)), 'the undo token is redacted from the log');
+      assert.equal((await server.request('GET', path)).status, 400, 'a used link shows its error page');
+      assert.equal((await server.request('GET', '/v1/account/change-undo?token=nonsense-nonsense-nonsense')).status, 400);
+      assert.ok(!server.logs.some((l) => l.includes(token)), 'the undo token is redacted from the log');
     });
 
     it('brute force: after the allowed wrong codes the change is dropped, and the right code no longer works', async () => {

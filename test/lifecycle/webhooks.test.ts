@@ -80,7 +80,7 @@ for (const backend of backends) {
 
     it('profile.updated names the changed fields, never their values, and verifies as a Standard Webhooks signature', async () => {
       const u = await server.createUser();
-      assert.equal((await server.request('PATCH', '/v1/me/profile', { token: u.token, body: { position: 'Cryptographer', mobile_phone: '+44 20 7946 0111' } })).status, 200);
+      assert.equal((await server.request('PATCH', '/v1/me/profile', { token: u.token, body: { position: 'Cryptographer', landline: '+44 20 7946 0111' } })).status, 200);
       await receiver.waitFor(() => events('profile.updated').some((h) => JSON.parse(h.body).data.profile_id === u.profileId));
       const hit = events('profile.updated').find((h) => JSON.parse(h.body).data.profile_id === u.profileId)!;
       assert.ok(verify(secret, hit), 'the signature verifies');
@@ -89,7 +89,7 @@ for (const backend of backends) {
       assert.match(String(hit.headers['webhook-id']), /^msg_[0-9a-f-]+$/);
       const body = JSON.parse(hit.body);
       assert.equal(body.data.account_id, u.id);
-      assert.deepEqual([...body.data.changed_fields].sort(), ['mobile_phone', 'mobile_phone_e164', 'position']);
+      assert.deepEqual([...body.data.changed_fields].sort(), ['landline', 'landline_e164', 'position']);
       assert.ok(!hit.body.includes('Cryptographer') && !hit.body.includes('7946'), 'no values');
     });
 

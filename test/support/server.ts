@@ -82,7 +82,8 @@ export async function startServer(
   });
   // Mail goes to a directory of the test's own unless a test says otherwise (issue 10's file transport).
   const mailDir = mkdtempSync(join(tmpdir(), 'profiled-mail-'));
-  const config = loadConfig({}, { databaseUrl, port: 0, logLevel: 'info', issuer: 'http://127.0.0.1', mailDir, ...opts.config });
+  const smsDir = mkdtempSync(join(tmpdir(), 'profiled-sms-'));
+  const config = loadConfig({}, { databaseUrl, port: 0, logLevel: 'info', issuer: 'http://127.0.0.1', mailDir, smsDir, ...opts.config });
   const app = await createApp({ config, logDestination: sink, ...(opts.registry ? { registry: opts.registry } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.server.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;

@@ -5,6 +5,7 @@ import { createApp } from '../http/app.ts';
 import { serve } from '../http/main.ts';
 import { openStorage } from '../storage/index.ts';
 import { listStoredMail } from '../delivery/mail.ts';
+import { listStoredSms } from '../delivery/sms.ts';
 
 const USAGE = `usage: profiled <command>
   serve                                   serve the API and portal
@@ -22,6 +23,7 @@ const USAGE = `usage: profiled <command>
   vocab free-entry --enabled true|false [--org S]
   purge [--dry-run]                       erase accounts whose deletion grace period has ended
   mail list [--limit N]                   the mails the file transport delivered (no SMTP_URL)
+  sms list [--limit N]                    the text messages the file transport delivered (no SMS_URL)
   notify --event E --text T [--subject S] [--profile ID] [--org S]
                                           emit help_desk_reply|wall_post|blog_comment|event_comment|community_digest
   webhook create --url U [--event E…]     register a change-webhook endpoint (prints its secret once)
@@ -44,6 +46,14 @@ function options(args: string[], spec: Spec): Record<string, string | undefined>
     if (s.required && (v === undefined || v === '' || (Array.isArray(v) && v.length === 0))) throw new UsageError(`missing --${name}`);
   }
   return parsed.values as Record<string, string | undefined>;
+}
+
+/** `--limit N` of the list commands: a positive integer, 50 when absent. */
+function listLimit(args: string[]): number {
+  const o = options(args, { limit: { type: 'string' } });
+  const limit = Number(o['limit'] ?? 50);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  return limit;
 }
 
 /** Runs a command that needs the services, then closes the database. */
@@ -173,12 +183,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'mail': {
         if (sub !== 'list') throw new UsageError(`unknown command "mail ${sub ?? ''}"`.trim());
-        const o = options(rest, { limit: { type: 'string' } });
-        const limit = Number(o['limit'] ?? 50);
-        if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+        const limit = listLimit(rest);
         const config = loadConfig(undefined, {}, { logLevel: 'warn' });
         if (config.smtpUrl) throw new UsageError('SMTP_URL is set: mail goes to that server, not to files');
         print(listStoredMail(config.mailDir, limit));
+        return 0;
+      }
+      case 'sms': {
+        if (sub !== 'list') throw new UsageError(`unknown command "sms ${sub ?? ''}"`.trim());
+        const limit = listLimit(rest);
+        const config = loadConfig(undefined, {}, { logLevel: 'warn' });
+        if (config.smsUrl) throw new UsageError('SMS_URL is set: text messages go to that gateway, not to files');
+        print(listStoredSms(config.smsDir, limit));
         return 0;
       }
       case 'notify': {

@@ -39,6 +39,12 @@ export interface Config {
   readonly mailFrom: string;
   /** Where the file transport writes mails when no SMTP server is configured. */
   readonly mailDir: string;
+  /** An HTTP gateway text messages are POSTed to (https; http only on a loopback host); unset: files in `smsDir`. */
+  readonly smsUrl: string | undefined;
+  /** Sent to the gateway as a bearer token; never logged. */
+  readonly smsToken: string | undefined;
+  /** Where the file transport writes text messages when no gateway is configured. */
+  readonly smsDir: string;
   /** How often the in-process outbox sender looks for due messages, ms. */
   readonly outboxPollMs: number;
   /** How long a claimed message is the claimer's before another process may take it, ms. */
@@ -50,6 +56,8 @@ export interface Config {
   readonly deletionGraceDays: number;
   readonly verificationCodeTtlSeconds: number;
   readonly verificationMaxAttempts: number;
+  /** The fields a person's new value must be proven for before it applies: `email`, `mobile_phone`. */
+  readonly verifyChanges: readonly string[];
   /** An outside OpenID Provider whose access tokens are accepted (its exact `iss`); unset: none. */
   readonly oidcTrustedIssuer: string | undefined;
   /** The `aud` its tokens must carry; required with the issuer. */
@@ -135,6 +143,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     smtpUrl: env['SMTP_URL']?.trim() || undefined,
     mailFrom: str('MAIL_FROM', 'Profiled <no-reply@profiled.invalid>'),
     mailDir: str('MAIL_DIR', './data/mail'),
+    smsUrl: env['SMS_URL']?.trim() || undefined,
+    smsToken: env['SMS_TOKEN']?.trim() || undefined,
+    smsDir: str('SMS_DIR', './data/sms'),
     outboxPollMs: int('OUTBOX_POLL_MS', 1000, 10, 3_600_000),
     outboxLeaseMs: int('OUTBOX_LEASE_MS', 60_000, 100, 3_600_000),
     outboxRetryBaseMs: int('OUTBOX_RETRY_BASE_MS', 2000, 1, 3_600_000),
@@ -143,6 +154,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deletionGraceDays: int('DELETION_GRACE_DAYS', 14, 0, 365),
     verificationCodeTtlSeconds: int('VERIFICATION_CODE_TTL', 900, 30, 86_400),
     verificationMaxAttempts: int('VERIFICATION_MAX_ATTEMPTS', 5, 1, 100),
+    verifyChanges: verifyChanges(env['VERIFY_CHANGES'], problems),
     oidcTrustedIssuer: env['OIDC_TRUSTED_ISSUER']?.trim() || undefined,
     oidcTrustedAudience: env['OIDC_TRUSTED_AUDIENCE']?.trim() || undefined,
     oidcTrustedOrg: str('OIDC_TRUSTED_ORG', 'default'),
@@ -151,26 +163,49 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ...overrides,
   };
   problems.push(...trustedIssuerProblems(config));
+  const smsUrl = urlProblem('SMS_URL', config.smsUrl);
+  if (smsUrl) problems.push(smsUrl);
+  if (config.smsToken && !config.smsUrl) problems.push('SMS_TOKEN needs SMS_URL');
   if (config.aiBaseUrl && !/^https?:\/\/[^\s]+$/.test(config.aiBaseUrl)) problems.push(`AI_BASE_URL must be an http(s) URL (got "${config.aiBaseUrl}")`);
   if (config.smtpUrl && !/^smtps?:\/\/[^\s]+$/.test(config.smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
 
+/**
+ * VERIFY_CHANGES: a comma-separated subset of `email,mobile_phone` (the default), or `none`.
+ * A deployment without an SMS gateway may keep numbers unverified rather than unchangeable.
+ */
+function verifyChanges(raw: string | undefined, problems: string[]): readonly string[] {
+  const known = ['email', 'mobile_phone'];
+  if (raw === undefined || raw.trim() === '') return known;
+  if (raw.trim() === 'none') return [];
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) problems.push(`VERIFY_CHANGES lists unknown fields ${unknown.join(', ')} (known: ${known.join(', ')}, or none)`);
+  return [...new Set(names.filter((n) => known.includes(n)))];
+}
+
+/** A URL secrets or codes travel to: https, or plain http only on a loopback host. */
+function urlProblem(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `${name} must be an absolute http(s) URL (got "${value}")`;
+  }
+  const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return `${name} must be an https URL (http only on a loopback host; got "${value}")`;
+  return undefined;
+}
+
 /** OIDC_TRUSTED_*: the issuer and its JWKS over https (plain http only on a loopback host), an audience with an issuer. */
 function trustedIssuerProblems(c: Config): string[] {
   const problems: string[] = [];
   const check = (name: string, value: string | undefined) => {
-    if (value === undefined) return;
-    let u: URL;
-    try {
-      u = new URL(value);
-    } catch {
-      problems.push(`${name} must be an absolute http(s) URL (got "${value}")`);
-      return;
-    }
-    const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(u.hostname);
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) problems.push(`${name} must be an https URL (http only on a loopback host; got "${value}")`);
+    const problem = urlProblem(name, value);
+    if (problem) problems.push(problem);
   };
   check('OIDC_TRUSTED_ISSUER', c.oidcTrustedIssuer);
   check('OIDC_TRUSTED_JWKS_URL', c.oidcTrustedJwksUrl);

@@ -1,8 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { MailMessage } from '../service/outbox.ts';
+import { listStoredJson, storeJson } from './file-store.ts';
 
 /** Where mails go: an SMTP server, or files that `profiled mail list` reads. */
 export interface MailTransport {
@@ -29,8 +28,6 @@ export interface StoredMail {
   readonly text: string;
 }
 
-const fileName = (messageId: string) => `${messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
-
 /**
  * SMTP through nodemailer when `SMTP_URL` is set; otherwise each mail is written as JSON into
  * `MAIL_DIR` (named by its Message-ID, so a repeat replaces itself) and announced in the log
@@ -50,11 +47,8 @@ export function createMailTransport(settings: MailSettings, logger: Logger): Mai
   return {
     name: 'file',
     async send(mail, messageId) {
-      mkdirSync(settings.mailDir, { recursive: true });
       const stored: StoredMail = { message_id: `<${messageId}@profiled>`, date: new Date().toISOString(), from: settings.mailFrom, to: mail.to, subject: mail.subject, kind: mail.kind, text: mail.text };
-      const path = join(settings.mailDir, fileName(messageId));
-      writeFileSync(`${path}.tmp`, `${JSON.stringify(stored, null, 2)}\n`);
-      renameSync(`${path}.tmp`, path);
+      storeJson(settings.mailDir, messageId, stored);
       logger.info({ mail: { to: mail.to, subject: mail.subject, kind: mail.kind } }, 'mail delivered to the file transport');
     },
     close() {},
@@ -63,14 +57,5 @@ export function createMailTransport(settings: MailSettings, logger: Logger): Mai
 
 /** The mails the file transport wrote, newest first. */
 export function listStoredMail(dir: string, limit: number): StoredMail[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as StoredMail)
-    .sort((a, b) => b.date.localeCompare(a.date))
-    .slice(0, limit);
+  return listStoredJson<StoredMail>(dir, limit);
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../service/index.ts';
-import type { MailMessage } from '../service/outbox.ts';
+import type { MailMessage, SmsMessage } from '../service/outbox.ts';
 import type { OutboxRow, Storage } from '../storage/port.ts';
 import type { MailTransport } from './mail.ts';
+import type { SmsTransport } from './sms.ts';
 import { postWebhook } from './webhooks.ts';
 
 export interface OutboxSettings {
@@ -39,10 +40,11 @@ export function createOutboxWorker(deps: {
   clock: Clock;
   logger: Logger;
   mail: MailTransport;
+  sms: SmsTransport;
   settings: OutboxSettings;
   periodic?: readonly { everyMs: number; run: () => Promise<unknown> }[];
 }): OutboxWorker {
-  const { storage, clock, logger, mail, settings } = deps;
+  const { storage, clock, logger, mail, sms, settings } = deps;
   const owner = randomUUID();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -55,6 +57,11 @@ export function createOutboxWorker(deps: {
       await mail.send(message, row.idempotency_key);
       // The body may hold a one-time code: once sent, only who, what and when are kept.
       return { ok: true, payload: { to: message.to, subject: message.subject, kind: message.kind } };
+    }
+    if (row.topic === 'sms') {
+      const message = row.payload as SmsMessage;
+      await sms.send(message, row.idempotency_key);
+      return { ok: true, payload: { to: message.to, kind: message.kind } };
     }
     if (row.topic === 'webhook') {
       const { endpoint_id, body } = row.payload as { endpoint_id: string; body: unknown };

@@ -83,6 +83,11 @@ export function createMapping(registry: CompiledRegistry, table: readonly WireFi
       return out;
     },
 
+    /** Whether this contract carries the canonical field. */
+    has(field: string): boolean {
+      return byField.has(field);
+    },
+
     /** The wire name of a canonical field (as issues name them), or the name itself. */
     wireName(field: string): string {
       return byField.get(field)?.wire ?? field;

@@ -25,8 +25,10 @@ import { createLogger } from './logger.ts';
 import { registerMetrics } from './metrics.ts';
 import { oauthRoutes } from './oauth.ts';
 import { oidcRoutes } from './oidc.ts';
+import { undoRoutes } from './undo-page.ts';
 import { openApiOptions } from './openapi.ts';
 import { createMailTransport } from '../delivery/mail.ts';
+import { createSmsTransport } from '../delivery/sms.ts';
 import { createOutboxWorker, type OutboxWorker } from '../delivery/worker.ts';
 import { defaultPortalDir, portalRoutes } from './portal.ts';
 
@@ -46,7 +48,7 @@ export interface App {
   readonly services: Services;
   readonly storage: Storage;
   readonly logger: Logger;
-  /** The outbox sender (mail and webhooks); `drain()` runs one pass now. */
+  /** The outbox sender (mail, text messages and webhooks); `drain()` runs one pass now. */
   readonly outbox: OutboxWorker;
   /** Every route registered, so a test can hold the OpenAPI document to all of them. */
   readonly routes: readonly { readonly method: string; readonly url: string; readonly hidden: boolean }[];
@@ -78,7 +80,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const external = await trustedIssuer(config, storage, logger);
   const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config, external });
   const mail = createMailTransport(config, logger);
-  const outbox = createOutboxWorker({ storage, clock, logger, mail, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }] });
+  const sms = createSmsTransport(config, logger);
+  const outbox = createOutboxWorker({ storage, clock, logger, mail, sms, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }] });
 
   const server = Fastify({
     loggerInstance: logger as unknown as import('fastify').FastifyBaseLogger,
@@ -149,6 +152,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const hooks = createAuthHooks(services);
   await server.register(oidcRoutes, { services, issuer: config.issuer, authenticate: hooks.authenticate });
+  await server.register(undoRoutes, { services });
   const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };
   for (const dialect of dialects) await server.register(dialectPlugin(dialect, ctx), dialect.prefix ? { prefix: dialect.prefix } : {});
 

@@ -3,18 +3,19 @@
  * JavaScript, styled by one external stylesheet (the CSP allows no inline style or script),
  * in the portal's colours. Every interpolated value is escaped.
  */
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export const LOGIN_CSS_PATH = '/oauth/v2/login.css';
 
-function page(title: string, main: string): string {
+/** A page in the sign-in page's frame (also the undo confirmation). */
+export function htmlPage(title: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escape(title)} · Profiled</title>
+<title>${escapeHtml(title)} · Profiled</title>
 <link rel="stylesheet" href="${LOGIN_CSS_PATH}">
 </head>
 <body>
@@ -37,21 +38,21 @@ export interface LoginPageInput {
 
 export function loginPage(input: LoginPageInput): string {
   const hidden = Object.entries(input.params)
-    .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('\n');
-  const error = input.error ? `<p class="form-error" role="alert" id="login-error">${escape(input.error)}</p>` : '';
+  const error = input.error ? `<p class="form-error" role="alert" id="login-error">${escapeHtml(input.error)}</p>` : '';
   const describedBy = input.error ? ' aria-describedby="login-error"' : '';
-  return page(
+  return htmlPage(
     'Sign in',
     `<h1>Sign in to Profiled</h1>
-<p class="intro">to continue to <strong>${escape(input.clientName)}</strong></p>
+<p class="intro">to continue to <strong>${escapeHtml(input.clientName)}</strong></p>
 <form method="post" action="/oauth/v2/authorize" novalidate>
 ${error}
 ${hidden}
-<input type="hidden" name="csrf_token" value="${escape(input.csrf)}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(input.csrf)}">
 <div class="field">
 <label for="username">Username or email</label>
-<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escape(input.username ?? '')}"${describedBy}${input.error ? ' aria-invalid="true"' : ''}${input.username ? '' : ' autofocus'}>
+<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required value="${escapeHtml(input.username ?? '')}"${describedBy}${input.error ? ' aria-invalid="true"' : ''}${input.username ? '' : ' autofocus'}>
 </div>
 <div class="field">
 <label for="password">Password</label>
@@ -64,11 +65,11 @@ ${hidden}
 
 /** An error the person must see here, because it is not safe to send them back to the client. */
 export function errorPage(title: string, detail: string): string {
-  return page(title, `<h1>${escape(title)}</h1>\n<p class="form-error" role="alert">${escape(detail)}</p>`);
+  return htmlPage(title, `<h1>${escapeHtml(title)}</h1>\n<p class="form-error" role="alert">${escapeHtml(detail)}</p>`);
 }
 
 export function signedOutPage(): string {
-  return page('Signed out', '<h1>You are signed out</h1>\n<p class="intro">You can close this page.</p>');
+  return htmlPage('Signed out', '<h1>You are signed out</h1>\n<p class="intro">You can close this page.</p>');
 }
 
 export const LOGIN_CSS = `:root{--ink:#1b1f24;--muted:#4a5560;--line:#c9d1d9;--accent:#1f4e79;--error:#a4161a;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;line-height:1.5;color:var(--ink);background:#f6f8fa}

@@ -1,5 +1,6 @@
 import type { FieldValue } from '@profiled/core';
 import type { ProfileRecord, Repos } from '../storage/port.ts';
+import type { PendingValue } from './verification.ts';
 
 /** A profile as the services hand it to dialects: every readable canonical value, computed ones included. */
 export interface ProfileView {
@@ -13,6 +14,8 @@ export interface ProfileView {
   readonly updatedAt: string;
   /** Canonical field name → value, for every non-secret registry field. */
   readonly values: Readonly<Record<string, FieldValue>>;
+  /** The owner's own values waiting for a code (verify before change); only on `me` reads and writes. */
+  readonly pending?: readonly PendingValue[];
 }
 
 /** Adds the system and computed (network) fields, relative to the viewer's profile. */

@@ -1,8 +1,8 @@
-import { deriveChanges, issue, parseChanges, ProfiledError, validationFailed, type FieldIssue, type FieldValue, type Writer } from '@profiled/core';
+import { deriveChanges, issue, toE164, parseChanges, ProfiledError, validationFailed, type FieldIssue, type FieldValue, type Writer } from '@profiled/core';
 import { hashPassword, resolvePolicy, verifyPassword } from '../auth/passwords.ts';
 import type { FieldChange, ProfileRecord, Repos } from '../storage/port.ts';
 import { enqueueWebhookEvent } from './outbox.ts';
-import { createVerificationService } from './verification.ts';
+import { createVerificationService, VERIFIED_FIELDS, type VerifiedField } from './verification.ts';
 import { toView, type ProfileView } from './profile-view.ts';
 import { throttleGuard } from './throttle.ts';
 import { today, type Principal, type ServiceDeps } from './types.ts';
@@ -75,9 +75,41 @@ export function createProfileService(deps: ServiceDeps) {
     return issues.length === before ? hashPassword(change.next) : undefined;
   }
 
+  /** The owner's view, with what waits for a code when anything does (one count rides on the read). */
+  async function ownView(record: ProfileRecord, principal: Principal, pendingMayHaveChanged = false): Promise<ProfileView> {
+    const view = await toView(storage.repos, record, principal.profileId);
+    if (record.pending_changes === 0 && !pendingMayHaveChanged) return view;
+    const pending = await verification.pendingOf(storage.repos, record.id);
+    return pending.length > 0 ? { ...view, pending } : view;
+  }
+
+  /**
+   * The verified fields this write asks to change: each goes to the code instead of the row.
+   * A service account's and a cleared value apply at once; so does a number written in
+   * another format (the same E.164). A new number that cannot be put in E.164 cannot be
+   * texted, which is an issue of the field.
+   */
+  function requested(principal: Principal, before: ProfileRecord, changes: Readonly<Record<string, FieldValue>>): { field: VerifiedField; value: string; to: string }[] {
+    if (principal.kind === 'service') return [];
+    const out: { field: VerifiedField; value: string; to: string }[] = [];
+    for (const field of VERIFIED_FIELDS) {
+      if (!deps.settings.verifyChanges.includes(field)) continue;
+      const value = changes[field];
+      if (typeof value !== 'string' || value === '' || value === before.values[field]) continue;
+      if (field === 'email') {
+        out.push({ field, value, to: value });
+        continue;
+      }
+      const to = toE164(value, Object.hasOwn(changes, 'country') ? changes['country'] : before.values['country']);
+      if (!to) throw validationFailed([issue(field, 'profile.phone_unreachable', undefined, value)]);
+      if (to !== before.values['mobile_phone_e164']) out.push({ field, value, to });
+    }
+    return out;
+  }
+
   return {
     async get(principal: Principal): Promise<ProfileView> {
-      return toView(storage.repos, await load(storage.repos, principal), principal.profileId);
+      return ownView(await load(storage.repos, principal), principal);
     },
 
     /**
@@ -97,6 +129,13 @@ export function createProfileService(deps: ServiceDeps) {
           issues.push(issue(field, field === 'username' ? 'account.username_taken' : 'account.email_taken', undefined, value));
         }
       }
+      const number = changes['mobile_phone'];
+      if (typeof number === 'string' && number !== '' && principal.kind !== 'service' && deps.settings.verifyChanges.includes('mobile_phone') && !toE164(number, changes['country'] ?? null)) {
+        // Only a number without its country code needs the stored one read: is it new, and where?
+        const stored = (await load(storage.repos, principal)).values;
+        const country = Object.hasOwn(changes, 'country') ? changes['country'] : stored['country'];
+        if (number !== stored['mobile_phone'] && !toE164(number, country)) issues.push(issue('mobile_phone', 'profile.phone_unreachable', undefined, number));
+      }
       if (issues.length > 0) throw validationFailed(issues);
 
       const record = await storage.transaction(async (tx) => {
@@ -106,14 +145,27 @@ export function createProfileService(deps: ServiceDeps) {
           throw new ProfiledError('profile.version_conflict');
         }
         const at = clock.now().toISOString();
-        // A person's new login email waits for its code (issue 10): it is not applied here.
-        const newEmail = typeof changes['email'] === 'string' && changes['email'] !== '' && principal.kind !== 'service' ? changes['email'] : undefined;
-        const effective: Readonly<Record<string, FieldValue>> = newEmail === undefined ? changes : Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'email'));
-        if (newEmail !== undefined && newEmail !== before.values['email']) await verification.requestEmailChange(tx, before, newEmail, at);
+        // A person's new login email or mobile number waits for its code (issue 10): not applied here.
+        const waiting = requested(principal, before, changes);
+        const effective: Readonly<Record<string, FieldValue>> = waiting.length === 0 ? changes : Object.fromEntries(Object.entries(changes).filter(([k]) => !waiting.some((w) => w.field === k)));
+        for (const w of waiting) await verification.requestChange(tx, before, w.field, w.value, w.to, at);
+        // Clearing the number drops a change waiting for it. (Writing the verified one again does
+        // not: clients that send whole objects back would cancel it without meaning to.)
+        if (before.pending_changes > 0 && changes['mobile_phone'] === null) {
+          const stale = await tx.findPendingChange(before.id, 'mobile_phone');
+          if (stale) await tx.deletePendingChange(stale.id);
+        }
         const diff = diffOf(before, { ...effective, ...deriveChanges(registry, before.values, effective) });
         if (diff.length === 0 && !newHash) {
-          if (req.requireChange && !(newEmail !== undefined && newEmail !== before.values['email'])) throw new ProfiledError('profile.not_changed');
-          return before;
+          if (waiting.length === 0) {
+            if (req.requireChange) throw new ProfiledError('profile.not_changed');
+            return before;
+          }
+          // The owner's view changed (a value now waits for its code): a new version, so ETags tell.
+          const version = before.version + 1;
+          await tx.updateProfile(before.id, {}, version, at);
+          await tx.insertEvent({ profile_id: before.id, version, kind: 'profile.change_requested', actor_id: principal.accountId, at, changes: waiting.map((w) => ({ field: w.field })) });
+          return { ...before, version, updated_at: at };
         }
         const version = before.version + 1;
         const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
@@ -135,7 +187,7 @@ export function createProfileService(deps: ServiceDeps) {
         // The row is ours until commit: the new state is the old one plus what we wrote.
         return { ...before, version, updated_at: at, values: { ...before.values, ...applied } };
       });
-      return toView(storage.repos, record, principal.profileId);
+      return ownView(record, principal, Object.hasOwn(changes, 'email') || Object.hasOwn(changes, 'mobile_phone'));
     },
 
     /** Every profile of the caller's account, the active one marked. */

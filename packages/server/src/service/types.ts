@@ -38,6 +38,8 @@ export interface LifecycleSettings {
   readonly deletionGraceDays: number;
   readonly verificationCodeTtlSeconds: number;
   readonly verificationMaxAttempts: number;
+  /** Which of `email` and `mobile_phone` a person's write keeps pending until its code (VERIFY_CHANGES). */
+  readonly verifyChanges: readonly string[];
 }
 
 export interface ThrottleSettings extends SummarySettings, LifecycleSettings {

@@ -6,7 +6,7 @@ import { toDrfIssues, wirePaths } from './drf-messages.ts';
 import { detailFields, userFields, viewFields } from './fields.ts';
 import { translateRequest } from './request.ts';
 import { errorResponses, requestSchema } from './schemas.ts';
-import { renderView } from './view.ts';
+import { pendingChangesProperty, renderView } from './view.ts';
 
 const PATH = '/iam/user/profile/';
 
@@ -24,6 +24,7 @@ export function profileRoutes(app: FastifyInstance, ctx: DialectContext): void {
   const view = createMapping(registry, viewFields(countries));
   const paths = wirePaths(user, details);
   const viewSchema = view.schema({ title: 'IAMUserDetailView', writable: false });
+  (viewSchema['properties'] as Record<string, unknown>)['pending_changes'] = pendingChangesProperty;
   const security = [{ bearer: [] }];
 
   // DRF parses JSON only here (its form parsers cannot express `details`); an empty body is `{}`.

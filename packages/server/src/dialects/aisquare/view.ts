@@ -18,5 +18,16 @@ export async function renderView(services: Services, view: Mapping, principal: P
     [EXTRA.focusAreaIds]: expansion.tags.map((t) => t.id),
     [EXTRA.focusAreaData]: expansion.tags.map((t) => ({ name: t.name })),
   };
-  return view.toWire(values as Parameters<Mapping['toWire']>[0]);
+  const out: Record<string, unknown> = view.toWire(values as Parameters<Mapping['toWire']>[0]);
+  // A new email or phone waits for its code: the field keeps the verified value, and this says so.
+  const waiting = (profile.pending ?? []).filter((p) => view.has(p.field));
+  if (waiting.length > 0) out['pending_changes'] = waiting.map((p) => ({ field: view.wireName(p.field), value: p.value, expires_at: p.expires_at }));
+  return out;
 }
+
+/** The view's `pending_changes`, documented beside the contract's properties. */
+export const pendingChangesProperty = {
+  type: 'array',
+  description: 'Present only while a written value (a new phone, or an email changed elsewhere) waits for the code sent to it; the field itself keeps the verified value until then.',
+  items: { type: 'object', properties: { field: { type: 'string' }, value: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } } },
+};

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { principalOf, type DialectContext, type FastifyInstance } from '../port.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses, pendingChangesSchema } from './schemas.ts';
 
 /** `/v1/me/export` and `DELETE /v1/me`: the account lifecycle's data-subject rights (issue 10). */
 export function accountRoutes(app: FastifyInstance, ctx: DialectContext): void {
@@ -24,36 +24,24 @@ export function accountRoutes(app: FastifyInstance, ctx: DialectContext): void {
     preHandler: ctx.authenticateSelf,
     schema: {
       summary: 'My changes waiting for a code',
-      description: 'A new email written to the profile is not applied until the code mailed to it is entered (`POST /v1/me/verify`); until then the profile keeps the verified address, sign-in uses it, and the new one is listed here.',
+      description: 'A new email or mobile number written to the profile is not applied until the code sent to it (mailed, or texted) is entered (`POST /v1/me/verify`); until then the profile keeps the verified value, sign-in uses the verified email, and the new one is listed here (and as `pending_changes` in the profile).',
       security,
-      response: { 200: Type.Object({ pending: Type.Array(Type.Object({ field: Type.String(), value: Type.String(), expires_at: Type.String({ format: 'date-time' }) })) }), ...errorResponses(401, 403) },
+      response: { 200: Type.Object({ pending: pendingChangesSchema }), ...errorResponses(401, 403) },
     },
   }, async (request) => ({ pending: await services.verification.pending(principalOf(request)) }));
 
   app.post('/me/verify', {
     preHandler: ctx.authenticateSelf,
     schema: {
-      summary: 'Confirm a changed email with its code',
-      description: 'The six-digit code mailed to the new address: single use, valid for `VERIFICATION_CODE_TTL` seconds, and after `VERIFICATION_MAX_ATTEMPTS` wrong codes the pending change is dropped (429). The right code applies the change and mails the old address a link that undoes it for 7 days.',
+      summary: 'Confirm a changed email or mobile number with its code',
+      description: 'The six-digit code sent to the new value (mailed to an email, texted to a mobile number): single use, valid for `VERIFICATION_CODE_TTL` seconds, and after `VERIFICATION_MAX_ATTEMPTS` wrong codes the pending change is dropped (429). The right code applies the change and sends the old address (and, for a number, the login email too) a link that undoes it for 7 days.',
       security,
-      body: Type.Object({ field: Type.Literal('email'), code: Type.String({ maxLength: 32 }) }, { additionalProperties: false }),
+      body: Type.Object({ field: Type.Union([Type.Literal('email'), Type.Literal('mobile_phone')]), code: Type.String({ maxLength: 32 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ field: Type.String(), value: Type.String() }), ...errorResponses(400, 401, 403, 404, 429) },
     },
   }, async (request) => {
     const { field, code } = request.body as { field: string; code: string };
     return services.verification.verify(principalOf(request), field, code);
-  });
-
-  app.get('/account/email-undo', {
-    schema: {
-      summary: 'Undo an email change (the link in the notice)',
-      description: 'The link mailed to the previous address after an email change: puts that address back and ends every session of the account. Works once, for 7 days; the token is the credential.',
-      querystring: Type.Object({ token: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ field: Type.String(), restored: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400) },
-    },
-  }, async (request, reply) => {
-    const result = await services.verification.undo((request.query as { token: string }).token);
-    return reply.header('cache-control', 'no-store').send(result);
   });
 
   app.delete('/me', {

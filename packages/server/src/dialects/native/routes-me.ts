@@ -15,11 +15,15 @@ export function meRoutes(app: FastifyInstance, ctx: DialectContext): void {
   const security = [{ bearer: [] }];
   const jsonFields = new Set(registry.fields.filter((f) => f.type === 'json').map((f) => f.name));
 
-  const send = (reply: import('fastify').FastifyReply, view: ProfileView) => reply.header('etag', etagOf(view.version)).header('cache-control', 'private, no-cache').send(project(view.values));
+  const send = (reply: import('fastify').FastifyReply, view: ProfileView) => {
+    const body: Record<string, unknown> = project(view.values);
+    body['pending_changes'] = view.pending ?? [];
+    return reply.header('etag', etagOf(view.version)).header('cache-control', 'private, no-cache').send(body);
+  };
 
   app.get('/me/profile', {
     preHandler: ctx.authenticateSelf,
-    schema: { summary: 'Read my profile', description: 'The active profile of the signed-in account. The ETag is the profile version; If-None-Match answers 304.', security, response: { 200: schemas.profile, 304: { type: 'null', description: 'Not modified.' }, ...errorResponses(401, 403, 404) } },
+    schema: { summary: 'Read my profile', description: 'The active profile of the signed-in account. The ETag is the profile version; If-None-Match answers 304.', security, response: { 200: schemas.own, 304: { type: 'null', description: 'Not modified.' }, ...errorResponses(401, 403, 404) } },
   }, async (request, reply) => {
     const view = await services.profiles.get(principalOf(request));
     const ifNoneMatch = parseEtagList(request.headers['if-none-match']);
@@ -35,7 +39,7 @@ export function meRoutes(app: FastifyInstance, ctx: DialectContext): void {
       security,
       headers: Type.Object({ 'if-match': Type.Optional(Type.String({ description: 'The ETag from a previous read.' })) }),
       body: registryBody(schemas.patch),
-      response: { 200: schemas.profile, ...errorResponses(400, 401, 403, 404, 412, 413, 415) },
+      response: { 200: schemas.own, ...errorResponses(400, 401, 403, 404, 412, 413, 415) },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);

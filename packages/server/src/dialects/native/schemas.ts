@@ -26,11 +26,25 @@ export const problemSchema: JsonSchema = {
 export const errorResponses = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, { ...problemSchema, description: `Problem (${s})` }]));
 
+/** Written values not applied yet (verify before change): the profile shows the verified ones. */
+export const pendingChangesSchema: JsonSchema = {
+  type: 'array',
+  description: 'Values written but not applied until the code sent to them is entered (`POST /v1/me/verify`): a new email (the code is mailed to it) or mobile number (texted). The profile keeps the verified values meanwhile; `[]` when nothing waits.',
+  items: {
+    type: 'object',
+    properties: { field: { type: 'string', enum: ['email', 'mobile_phone'] }, value: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } },
+    required: ['field', 'value', 'expires_at'],
+  },
+};
+
 /** The profile as the native API returns and accepts it, straight from the registry. */
 export function profileSchemas(reg: CompiledRegistry) {
   const readable = reg.readableFields;
+  const profile = objectSchema(readable, { title: 'Profile', writable: false });
   return {
-    profile: objectSchema(readable, { title: 'Profile', writable: false }),
+    profile,
+    /** The owner's profile: the same, plus what waits for a code. */
+    own: { ...profile, title: 'OwnProfile', properties: { ...(profile['properties'] as Record<string, JsonSchema>), pending_changes: pendingChangesSchema } },
     patch: {
       ...objectSchema(readable.filter((f) => f.writer === 'self'), { title: 'ProfilePatch', writable: true }),
       description: 'JSON merge patch (RFC 7396): omitted fields stay, null clears a nullable field. Unknown and read-only fields are refused.',

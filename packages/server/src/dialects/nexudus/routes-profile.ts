@@ -1,5 +1,5 @@
 import { issue, ProfiledError, type FieldIssue } from '@profiled/core';
-import type { PasswordChange } from '../../service/index.ts';
+import type { PasswordChange, ProfileView } from '../../service/index.ts';
 import { createMapping } from '../mapping.ts';
 import { principalOf, type DialectContext, type FastifyInstance } from '../port.ts';
 import { registryBody } from '../support.ts';
@@ -61,11 +61,22 @@ export function profileRoutes(app: FastifyInstance, ctx: DialectContext): void {
     const issues: FieldIssue[] = [];
     const password = passwordChange(input, issues);
     const translated = mapping.toCanonical(input, { handled });
-    await services.profiles.patch(principalOf(request), { changes: translated.changes, issues: [...issues, ...translated.issues], ...(password ? { password } : {}) });
-    return confirmation();
+    const view = await services.profiles.patch(principalOf(request), { changes: translated.changes, issues: [...issues, ...translated.issues], ...(password ? { password } : {}) });
+    const waiting = pendingOf(view);
+    // A new MobilePhone waits for its code: the confirmation says so, and the profile shows it.
+    return waiting.length === 0 ? confirmation() : { ...confirmation(), Message: waiting.map((p) => `${p.PropertyName} stays as it is until the code sent to ${p.Value} is entered.`).join(' ') };
   });
 
+  /** The pending values of fields this contract carries, under their wire names. */
+  const pendingOf = (view: ProfileView) =>
+    (view.pending ?? []).filter((p) => mapping.has(p.field)).map((p) => ({ PropertyName: mapping.wireName(p.field), Value: p.value, ExpiresAt: p.expires_at }));
+
   const coworkerSchema = mapping.schema({ title: 'Coworker', writable: false });
+  (coworkerSchema['properties'] as Record<string, unknown>)['PendingChanges'] = {
+    type: 'array',
+    description: 'Present only while a written value waits for the code sent to it (a new MobilePhone is texted one); the field itself keeps the verified value until then.',
+    items: { type: 'object', properties: { PropertyName: { type: 'string' }, Value: { type: 'string' }, ExpiresAt: { type: 'string', format: 'date-time' } } },
+  };
   // A country not set yet reads as null (and null is refused on write: the seed types it as a number).
   for (const name of ['CountryId', 'BillingCountryId']) {
     const properties = coworkerSchema['properties'] as Record<string, Record<string, unknown>>;
@@ -85,7 +96,11 @@ export function profileRoutes(app: FastifyInstance, ctx: DialectContext): void {
     if (resource !== undefined && resource.toLowerCase() !== 'coworker') {
       throw new ProfiledError('request.invalid_parameter', { message: `Unknown _resource "${resource.slice(0, 50)}": only Coworker is served.`, issues: [issue('_resource', 'request.invalid_parameter', 'Only _resource=Coworker is served.')] });
     }
-    return mapping.toWire((await services.profiles.get(principalOf(request))).values);
+    const view = await services.profiles.get(principalOf(request));
+    const wire: Record<string, unknown> = mapping.toWire(view.values);
+    const waiting = pendingOf(view);
+    if (waiting.length > 0) wire['PendingChanges'] = waiting;
+    return wire;
   });
 
   app.get('/login/me', {

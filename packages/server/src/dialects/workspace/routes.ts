@@ -37,13 +37,16 @@ export function workspaceRoutes(app: FastifyInstance, ctx: DialectContext): void
 
   // A new Email is not applied until its code is entered (issue 10): `Data.Email` stays the
   // verified address, and the pending one is this warning, on every read until then.
-  const pendingWarnings = async (principal: Parameters<typeof ctx.services.verification.pending>[0]): Promise<Message[]> =>
-    (await ctx.services.verification.pending(principal)).map((p) => ({ Code: 'email.unverified', Message: `The email address is changing to ${p.value}, which is not verified yet: enter the code sent there.`, Target: 'Email', Field: 'Email', Metadata: { PendingValue: p.value, ExpiresAt: p.expires_at }, Type: 0, Severity: 1 }));
+  const pendingWarnings = (view: ProfileView): Message[] =>
+    (view.pending ?? []).filter((p) => p.field === 'email').map((p) => ({ Code: 'email.unverified', Message: `The email address is changing to ${p.value}, which is not verified yet: enter the code sent there.`, Target: 'Email', Field: 'Email', Metadata: { PendingValue: p.value, ExpiresAt: p.expires_at }, Type: 0, Severity: 1 }));
 
   app.get('/api/workspace/account/profile', {
     preHandler: ctx.authenticateSelf,
     schema: { summary: 'Get the authenticated workspace account profile', description: 'Service accounts cannot access this endpoint via API keys. `access_token` may be given in the query.', security, response: responses },
-  }, async (request) => envelope(data(await ctx.services.profiles.get(principalOf(request))), [], await pendingWarnings(principalOf(request))));
+  }, async (request) => {
+    const view = await ctx.services.profiles.get(principalOf(request));
+    return envelope(data(view), [], pendingWarnings(view));
+  });
 
   app.put('/api/workspace/account/profile', {
     preHandler: ctx.authenticateSelf,
@@ -67,7 +70,7 @@ export function workspaceRoutes(app: FastifyInstance, ctx: DialectContext): void
     const principal = principalOf(request);
     try {
       const view = await ctx.services.profiles.patch(principal, { changes: translated.changes, issues: [...issues, ...translated.issues] });
-      return envelope(data(view), [], await pendingWarnings(principal));
+      return envelope(data(view), [], pendingWarnings(view));
     } catch (err) {
       if (!(err instanceof ProfiledError) || err.issues.length === 0) throw err;
       const stored = await ctx.services.profiles.get(principal);
