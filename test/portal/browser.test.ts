@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { backends } from '../support/backends.ts';
 import { describeViolations, launchBrowser, screenshots, seriousViolations, type BrowserSession } from '../support/browser.ts';
 import { startServer, type TestServer, type TestUser } from '../support/server.ts';
+import { listStoredSms } from '../../packages/server/src/delivery/sms.ts';
 
 /**
  * The member portal in real headless Chromium against the real server: every page edited and
@@ -39,8 +43,9 @@ for (const backend of backends) {
       await page.locator(ready).waitFor();
     }
 
+    const smsDir = mkdtempSync(join(tmpdir(), 'profiled-portal-sms-'));
     before(async () => {
-      server = await startServer(backend);
+      server = await startServer(backend, { config: { smsDir, outboxPollMs: 20 } });
       user = await server.createUser({ displayName: 'Ada Lovelace', username: `ada-${backend.name}` });
       currentPassword = user.password;
       browser = await launchBrowser();
@@ -114,6 +119,32 @@ for (const backend of backends) {
       await page.getByRole('button', { name: 'Save changes' }).click();
       await toast('Personal information saved.');
       assert.deepEqual(sent, [{ State: 'Greater London' }]);
+    });
+
+    it('a new mobile number waits for its code at the field; the code typed there applies it', async () => {
+      await page.fill('#field-MobilePhone', '+44 7400 222333');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await toast('Personal information saved. The new mobile phone applies once you enter the code sent to it.');
+      const notice = page.locator('[data-pending-for="MobilePhone"]');
+      await notice.getByText('+44 7400 222333').waitFor();
+      assert.equal(await valueOf('#field-MobilePhone'), '', 'the field shows what is kept until the code');
+      await audit('personal-pending');
+      let text: string | undefined;
+      for (let i = 0; i < 250 && !text; i++) {
+        text = listStoredSms(smsDir, 10).find((m) => m.to === '+447400222333' && m.kind === 'phone.verify')?.text;
+        if (!text) await new Promise((r) => setTimeout(r, 20));
+      }
+      const code = /code is (\d{6})/.exec(text ?? '')?.[1];
+      assert.ok(code, 'the code was texted');
+      await notice.getByLabel('Code').fill(code === '000000' ? '111111' : '000000');
+      await notice.getByRole('button', { name: 'Confirm' }).click();
+      await notice.getByRole('alert').waitFor();
+      await notice.getByLabel('Code').fill(code);
+      await notice.getByLabel('Code').press('Enter');
+      await toast('Mobile phone confirmed.');
+      await waitForValue('#field-MobilePhone', '+44 7400 222333');
+      assert.equal(await notice.count(), 0);
+      assert.equal((await coworker()).MobilePhone, '+44 7400 222333');
     });
 
     it('Professional profile: live sanitized preview, "Generate with AI" fills the field for review, saved and listed', async () => {

@@ -3,5 +3,5 @@ export { default as endpoints, type Endpoints } from './endpoints.ts';
 export type { ActionConfirmation, NexudusError } from './ActionConfirmation.ts';
 export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpResponse } from './http-client.ts';
 export type { CoworkerProfile, CoworkerProfileUpdate } from './coworker-types.ts';
-export type { Country, Countries, PublishedCoworker, PublishedList, CoworkerProfiles, LoginMe } from './wire-types.ts';
+export type { PendingChange, Country, Countries, PublishedCoworker, PublishedList, CoworkerProfiles, LoginMe } from './wire-types.ts';
 export { coworkerFields, coworkerPasswordFields, type CoworkerField } from './coworker-fields.ts';

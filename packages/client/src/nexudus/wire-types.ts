@@ -1,5 +1,12 @@
 /** The Nexudus answers beside the coworker profile (see the dialect's routes for their rules). */
 
+/** A written value that waits for the code sent to it (`PendingChanges` of the profile; a Profiled extension). */
+export interface PendingChange {
+  readonly PropertyName: string;
+  readonly Value: string;
+  readonly ExpiresAt: string;
+}
+
 export interface Country {
   /** ISO 3166-1 numeric: what CountryId and BillingCountryId take. */
   readonly Id: number;

@@ -1,28 +1,32 @@
-import type { ActionConfirmation, Countries, Country, CoworkerProfile } from '@profiled/client/nexudus';
+import type { ActionConfirmation, Countries, Country, CoworkerProfile, PendingChange } from '@profiled/client/nexudus';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { endpoints, httpClient, profileSchema } from '../lib/api.ts';
 import { useLeaveGuard } from '../lib/router.tsx';
 import { useToast } from '../lib/toast.tsx';
 import { fieldsOfPage, sameValue, toControl, toWire, type FormField, type Values } from './fields.ts';
 import { FieldInput } from './FieldInput.tsx';
+import { PendingNotice } from './PendingNotice.tsx';
 
 interface Loaded {
   readonly fields: FormField[];
   readonly saved: Values;
   readonly countries: readonly Country[];
+  /** Values written but waiting for their code, by wire name. */
+  readonly pending: Readonly<Record<string, PendingChange>>;
 }
 
 async function load(page: string): Promise<Loaded> {
   const [schema, profile, countries] = await Promise.all([
     profileSchema(),
-    httpClient.get<CoworkerProfile & Partial<ActionConfirmation>>(endpoints.profile.get),
+    httpClient.get<CoworkerProfile & Partial<ActionConfirmation> & { PendingChanges?: PendingChange[] }>(endpoints.profile.get),
     httpClient.get<Countries>(endpoints.countries),
   ]);
   if (profile.status !== 200) throw new Error(profile.data.Message ?? `The profile could not be loaded (HTTP ${profile.status}).`);
   const fields = fieldsOfPage(schema, page);
   const saved: Values = {};
   for (const f of fields) saved[f.wire.wire] = toControl(f, (profile.data as unknown as Values)[f.wire.wire]);
-  return { fields, saved, countries: countries.data.Countries ?? [] };
+  const pending = Object.fromEntries((profile.data.PendingChanges ?? []).map((p) => [p.PropertyName, p]));
+  return { fields, saved, countries: countries.data.Countries ?? [], pending };
 }
 
 const SECTION_TITLES: Record<string, string> = { personal: 'About you', address: 'Address', billing: 'Invoicing', professional: 'Your work', social: 'Social media', notifications: 'Email notifications' };
@@ -90,6 +94,13 @@ export function ProfileForm({ page, title, intro, extras }: ProfileFormProps) {
     setErrors(({ [wire]: _gone, ...rest }) => rest);
   };
 
+  async function confirmed(f: FormField) {
+    const fresh = await load(page);
+    setLoaded(fresh);
+    setValues((now) => ({ ...now, [f.wire.wire]: fresh.saved[f.wire.wire] }));
+    toast(`${f.meta.label} confirmed.`);
+  }
+
   async function save(e: FormEvent) {
     e.preventDefault();
     if (!loaded || saving) return;
@@ -104,11 +115,14 @@ export function ProfileForm({ page, title, intro, extras }: ProfileFormProps) {
     try {
       const { data } = await httpClient.patch<ActionConfirmation>(endpoints.profile.patch, body);
       if (data.WasSuccessful) {
-        const saved = { ...loaded.saved };
-        for (const f of changed) saved[f.wire.wire] = values[f.wire.wire];
-        setLoaded({ ...loaded, saved });
         setErrors({});
-        toast(`${title} saved.`);
+        // A new mobile number (or email) is kept back until its code: show what the server kept.
+        const fresh = await load(page);
+        setLoaded(fresh);
+        setValues(fresh.saved);
+        const waiting = changed.filter((f) => fresh.pending[f.wire.wire]);
+        if (waiting.length === 0) toast(`${title} saved.`);
+        else toast(`${title} saved. ${waiting.map((f) => `The new ${f.meta.label.toLowerCase()} applies once you enter the code sent to it.`).join(' ')}`, 'info');
         return;
       }
       const byField: Record<string, string> = {};
@@ -133,6 +147,7 @@ export function ProfileForm({ page, title, intro, extras }: ProfileFormProps) {
           {fields.map((f) => (
             <FieldInput key={f.wire.wire} field={f} value={values[f.wire.wire]} error={errors[f.wire.wire]} countries={loaded.countries} onChange={set(f.wire.wire)}>
               {extras?.(f.wire.wire, values[f.wire.wire], set(f.wire.wire))}
+              {loaded.pending[f.wire.wire] && <PendingNotice field={f} pending={loaded.pending[f.wire.wire]!} onVerified={() => void confirmed(f)} />}
             </FieldInput>
           ))}
         </fieldset>

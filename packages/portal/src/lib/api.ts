@@ -38,3 +38,7 @@ export const passwordRules = () => json<PasswordRules>('/v1/me/password-policy')
 
 export const previewSummary = (summary: string) =>
   json<{ summary_html: string }>('/v1/me/profile/summary:preview', { method: 'POST', body: JSON.stringify({ summary }) });
+
+/** Confirms a pending email or mobile number with the code sent to it (the native API). */
+export const verifyChange = (field: string, code: string) =>
+  json<{ field: string; value: string }>('/v1/me/verify', { method: 'POST', body: JSON.stringify({ field, code }) });
