@@ -6,7 +6,7 @@ import type { SqlFlavor } from '../sql/flavor.ts';
 import { postgresSearch } from './search.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
-import { createRepos } from '../sql/repos.ts';
+import { createRepos, transactionRepos } from '../sql/repos.ts';
 import { ddl } from '../sql/ddl.ts';
 
 export interface PostgresOptions {
@@ -60,7 +60,7 @@ export function createPostgresStorage(opts: PostgresOptions): Storage {
   return {
     capabilities: { name: 'postgres', rowLocks: true },
     repos: createRepos(db, flavor, opts.registry, templates),
-    transaction: (fn) => db.transaction().execute((trx) => fn(createRepos(trx, flavor, opts.registry, templates))),
+    transaction: (fn) => db.transaction().execute((trx) => fn(transactionRepos(trx, flavor, opts.registry, templates))),
     migrate: (o) => migrateDatabase(db, flavor, opts.registry, opts.now, o?.migrations),
     inspectSchema: () => inspectSchema(db),
     async ping() {

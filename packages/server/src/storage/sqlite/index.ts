@@ -8,7 +8,7 @@ import type { SqlFlavor } from '../sql/flavor.ts';
 import { sqliteSearch } from './search.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
-import { createRepos } from '../sql/repos.ts';
+import { createRepos, transactionRepos } from '../sql/repos.ts';
 import { ddl } from '../sql/ddl.ts';
 
 export interface SqliteOptions {
@@ -97,7 +97,7 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
   return {
     capabilities: { name: 'sqlite', rowLocks: false },
     repos,
-    transaction: (fn) => immediate(db, (conn) => fn(createRepos(conn, flavor, opts.registry, templates))),
+    transaction: (fn) => immediate(db, (conn) => fn(transactionRepos(conn, flavor, opts.registry, templates))),
     migrate: (o) => migrateDatabase(db, flavor, opts.registry, opts.now, o?.migrations),
     inspectSchema: () => inspectSchema(db),
     async ping() {
