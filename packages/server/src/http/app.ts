@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { compileRegistry, registry as defaultRegistry, type Registry } from '@profiled/core';
@@ -29,6 +28,7 @@ import { undoRoutes } from './undo-page.ts';
 import { openApiOptions } from './openapi.ts';
 import { createMailTransport } from '../delivery/mail.ts';
 import { createSmsTransport } from '../delivery/sms.ts';
+import { securityHeaders } from './security-headers.ts';
 import { createOutboxWorker, type OutboxWorker } from '../delivery/worker.ts';
 import { defaultPortalDir, portalRoutes } from './portal.ts';
 
@@ -121,7 +121,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   server.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, server.getDefaultJsonParser('error', 'error') as never);
 
   const https = config.issuer.startsWith('https:');
-  await server.register(helmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
@@ -134,6 +134,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginResourcePolicy: { policy: 'same-site' },
+  });
+  server.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(security);
+    done();
   });
   if (config.corsOrigins.length > 0) await server.register(cors, corsOptions(config));
   await server.register(swagger, openApiOptions(config, dialects));
