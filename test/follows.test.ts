@@ -43,6 +43,20 @@ for (const backend of backends) {
       assert.deepEqual([again.status, again.body.followers_count, again.body.is_followed_back], [200, 1, true]);
     });
 
+    it('a directory page shows the viewer\'s relation to each profile listed (one query for the page)', async () => {
+      const relations = async (q: string) => {
+        const res = await server.request('GET', `/v1/directory?q=${q}&limit=100`, { token: ada.token });
+        assert.equal(res.status, 200, res.text);
+        return Object.fromEntries(res.body.profiles.map((p: { id: string; is_following: boolean; is_followed_back: boolean; is_current_user: boolean }) => [p.id, [p.is_following, p.is_followed_back, p.is_current_user]]));
+      };
+      const all = await relations('');
+      assert.deepEqual([all[grace.profileId], all[alan.profileId], all[ada.profileId]], [[true, true, false], [false, false, false], [false, false, true]]);
+      // The name's last run of letters and digits ("User 7-1-k3x9q2"): unique to grace.
+      const graceName = (await server.request('GET', '/v1/me/profile', { token: grace.token })).body.display_name as string;
+      const searched = await relations(encodeURIComponent(graceName.split('-').at(-1)!));
+      assert.deepEqual(searched[grace.profileId], [true, true, false], 'a search page too');
+    });
+
     it('unfollowing decrements, and is idempotent', async () => {
       await follow(alan, grace.profileId);
       assert.equal((await api.get(grace)).body.followers_count, 2);

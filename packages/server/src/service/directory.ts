@@ -1,5 +1,5 @@
 import { ProfiledError } from '@profiled/core';
-import { toView, type ProfileView } from './profile-view.ts';
+import { toView, toViews, type ProfileView } from './profile-view.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
 export interface DirectoryPage {
@@ -57,7 +57,7 @@ export function createDirectoryService(deps: ServiceDeps) {
         nextOf = (last) => ({ name: String(last.values['display_name']), id: last.id });
       }
       const page = rows.slice(0, opts.limit);
-      const profiles = await Promise.all(page.map((r) => toView(storage.repos, r, principal.profileId)));
+      const profiles = await toViews(storage.repos, page, principal.profileId);
       const last = page.at(-1);
       return rows.length > opts.limit && last ? { profiles, next: encodeCursor(nextOf(last)) } : { profiles };
     },
@@ -74,7 +74,7 @@ export function createDirectoryService(deps: ServiceDeps) {
         storage.repos.searchPublicProfiles(principal.orgId, { ...filter, offset: (opts.page - 1) * opts.size, limit: opts.size }),
         storage.repos.countPublicProfiles(principal.orgId, filter),
       ]);
-      return { profiles: await Promise.all(rows.map((r) => toView(storage.repos, r, principal.profileId))), total };
+      return { profiles: await toViews(storage.repos, rows, principal.profileId), total };
     },
 
     /** One public profile of the viewer's org, by id or by its number. */

@@ -18,10 +18,22 @@ export interface ProfileView {
   readonly pending?: readonly PendingValue[];
 }
 
+type Relation = { readonly following: boolean; readonly followedBack: boolean };
+const SELF: Relation = { following: false, followedBack: false };
+
 /** Adds the system and computed (network) fields, relative to the viewer's profile. */
 export async function toView(repos: Repos, record: ProfileRecord, viewerProfileId: string): Promise<ProfileView> {
+  return completeView(record, viewerProfileId, viewerProfileId === record.id ? SELF : await repos.followRelation(viewerProfileId, record.id));
+}
+
+/** {@link toView} for a page of profiles: the viewer's follow relations in one query. */
+export async function toViews(repos: Repos, records: readonly ProfileRecord[], viewerProfileId: string): Promise<ProfileView[]> {
+  const relations = await repos.followRelations(viewerProfileId, records.filter((r) => r.id !== viewerProfileId).map((r) => r.id));
+  return records.map((r) => completeView(r, viewerProfileId, relations.get(r.id) ?? SELF));
+}
+
+function completeView(record: ProfileRecord, viewerProfileId: string, relation: Relation): ProfileView {
   const counts = { followers: record.followers, following: record.following };
-  const relation = viewerProfileId === record.id ? { following: false, followedBack: false } : await repos.followRelation(viewerProfileId, record.id);
   // The record is fresh from the repository and ours alone: complete its values in place
   // rather than copying some ninety fields on every read.
   const values = record.values as Record<string, FieldValue>;

@@ -272,6 +272,8 @@ export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos
   countPublicProfiles(orgId: string, opts: { terms: readonly string[]; tag?: string }): Promise<number>;
   followCounts(profileId: string): Promise<{ followers: number; following: number }>;
   followRelation(viewerId: string, profileId: string): Promise<{ following: boolean; followedBack: boolean }>;
+  /** {@link followRelation} for a page of profiles in one query; every id asked for is in the map. */
+  followRelations(viewerId: string, profileIds: readonly string[]): Promise<Map<string, { following: boolean; followedBack: boolean }>>;
   /** Records that `followerId` follows `followeeId`; false when it already did. */
   insertFollow(followerId: string, followeeId: string, at: string): Promise<boolean>;
   /** Removes the relation; false when there was none. */
