@@ -19,7 +19,7 @@ interface Report {
   readonly database: string;
   readonly machine: { cores: number; cpu: string; node: string };
   /** peakRssMb: over the targeted PATCH and GET scenarios; peakRssWholeRunMb: the sign-ins included. */
-  readonly server: { peakRssMb: number; peakRssWholeRunMb?: number };
+  readonly server: { runtime?: string; heapLimitMb?: string; peakRssMb: number; peakRssWholeRunMb?: number };
   readonly targets: { minRatio: number; maxP99Ratio: number; maxErrors: number; maxPeakRssMb: number };
   readonly rows: readonly Row[];
   /** The directory scenarios' data: how many profiles were seeded, how many each query matches. */
@@ -39,7 +39,7 @@ export function verdict(row: Row, t: Report['targets']): string {
 /** A Markdown table (it reads well in a terminal and pastes into bench/README.md). */
 export function formatTable(report: Report): string {
   const lines = [
-    `database: ${report.database} · ${report.machine.cores} cores (${report.machine.cpu}) · node ${report.machine.node} · server peak RSS ${report.server.peakRssMb} MB over the PATCH and GET scenarios (target < ${report.targets.maxPeakRssMb})${report.server.peakRssWholeRunMb ? `, ${report.server.peakRssWholeRunMb} MB with the sign-ins` : ''}`,
+    `database: ${report.database} · ${report.machine.cores} cores (${report.machine.cpu}) · node ${report.machine.node} · server from the ${report.server.runtime ?? 'bundle'}${report.server.heapLimitMb ? `, heap limit ${report.server.heapLimitMb === '0' ? 'Node\'s default' : `${report.server.heapLimitMb} MB`}` : ''} · peak RSS ${report.server.peakRssMb} MB over the PATCH and GET scenarios (target < ${report.targets.maxPeakRssMb})${report.server.peakRssWholeRunMb ? `, ${report.server.peakRssWholeRunMb} MB with the sign-ins` : ''}`,
     ...(report.directory ? [`directory: ${report.directory.profiles} seeded public profiles besides the accounts; matches per query: ${report.directory.queries.map((d) => `"${d.q}" ${d.matches}`).join(' · ')}`] : []),
     '',
     '| scenario | req/s | p50 ms | p99 ms | errors | vs baseline req/s | vs baseline p99 | target |',

@@ -3,7 +3,7 @@
  * baseline, in one run, on this machine. Prints a table and writes bench/results/latest.json
  * (or smoke.json with --smoke, the one-second-per-scenario run `npm test` uses).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { drive, type LoadResult } from './load.ts';
 import { formatTable, type Row } from './report.ts';
 import { loginScenario, refreshScenario, scenarios, type Scenario } from './scenarios.ts';
 import { seed, type SeededAccount } from './seed.ts';
+// @ts-expect-error a plain ES module shared with bin/profiled.js, without type declarations
+import { bundleIsFresh } from '../packages/server/bin/bundle.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,6 +69,17 @@ async function measure(label: string, run: (s: number) => Promise<LoadResult>): 
   return result;
 }
 
+// The server runs as `profiled serve` does: from the bundle when it is fresh. A full run
+// rebuilds a stale one first (a second or so for the server, then the portal) rather than
+// measure the sources through tsx; a smoke run, inside `npm test`, never writes dist.
+if (!smoke && !(bundleIsFresh() as boolean)) {
+  process.stdout.write('sources are newer than packages/server/dist/profiled.mjs: building…\n');
+  const built = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the build failed');
+}
+const runtime = (bundleIsFresh() as boolean) ? 'bundle' : 'tsx (sources newer than the bundle)';
+process.stdout.write(`server runs from: ${runtime}\n`);
+
 const databaseUrl = args.pg ? createDatabase((cluster = await startPgCluster()).url, 'bench') : `sqlite:${join(tmp, 'profiled.db')}`;
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -74,8 +87,19 @@ process.stdout.write(`seeding ${accountCount} signed-in accounts and ${directory
 const seeded = await seed(databaseUrl, accountCount, base, { directoryProfiles: directoryCount, log: (line) => process.stdout.write(`${line}\n`) });
 const accounts = seeded.accounts;
 
-const server = spawn(process.execPath, [join(root, 'packages/server/bin/profiled.js'), 'serve'], {
-  env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info', LOGIN_MAX_FAILURES_PER_IP: '1000000' },
+// Started as `npm start` starts it: the bin's wrapper, with its heap settings (PROFILED_HEAP_MB).
+const server = spawn(join(root, 'packages/server/bin/profiled'), ['serve'], {
+  env: {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: base,
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+    LOGIN_MAX_FAILURES_PER_IP: '1000000',
+    MAIL_DIR: join(tmp, 'mail'),
+    SMS_DIR: join(tmp, 'sms'),
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 children.push(server);
@@ -157,7 +181,7 @@ const report = {
   database: args.pg ? 'postgres' : 'sqlite',
   machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
   settings: { connections, warmupSeconds: warmup, measuredSeconds: seconds, accounts: accountCount, directoryProfiles: directoryCount, logLevel: process.env['LOG_LEVEL'] ?? 'info' },
-  server: { peakRssMb: targetedRssMb, peakRssWholeRunMb: rssMb },
+  server: { runtime, heapLimitMb: process.env['PROFILED_HEAP_MB'] ?? '512', peakRssMb: targetedRssMb, peakRssWholeRunMb: rssMb },
   targets: { minRatio: 0.6, maxP99Ratio: 3, maxErrors: 0, maxPeakRssMb: 200 },
   rows,
   directory: { profiles: directoryCount, queries: directory },

@@ -135,7 +135,7 @@ export const scenarios: readonly Scenario[] = [
     request: (n, a) => ({
       path: '/api/v1/iam/user/profile/',
       token: a.accessToken,
-      body: JSON.stringify({ full_name: `Member ${n}`, details: { bio: `Bio ${n}`, phone: `+44 20 7946 ${String(n % 10000).padStart(4, '0')}`, website_url: `https://example.com/${n}`, github_url: `https://github.com/u${n}`, linkedin_url: `https://linkedin.com/in/u${n}`, twitter_url: `https://twitter.com/u${n}`, portfolio_url: `https://portfolio.example/${n}`, facebook_url: `https://facebook.com/u${n}`, user_type: word(n) } }),
+      body: JSON.stringify({ full_name: `Member ${n}`, details: { bio: `Bio ${n}`, address: `${n} Main St`, website_url: `https://example.com/${n}`, github_url: `https://github.com/u${n}`, linkedin_url: `https://linkedin.com/in/u${n}`, twitter_url: `https://twitter.com/u${n}`, portfolio_url: `https://portfolio.example/${n}`, facebook_url: `https://facebook.com/u${n}`, user_type: word(n) } }),
     }),
   },
 ];
