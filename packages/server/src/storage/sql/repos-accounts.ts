@@ -3,6 +3,7 @@ import { ProfiledError } from '@profiled/core';
 import { sql, type Kysely } from 'kysely';
 import type { AccountRow, OrgRow, Repos } from '../port.ts';
 import { encodeValue, type SqlFlavor } from './flavor.ts';
+import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type AccountRepos = Pick<
   Repos,
@@ -12,7 +13,7 @@ type AccountRepos = Pick<
 const ACCOUNT_COLUMNS = ['id', 'username', 'email', 'kind', 'password_hash', 'status', 'default_org_id', 'created_at', 'updated_at', 'deletion_requested_at'] as const;
 
 /** Organization and account queries, shared by every SQL backend. */
-export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry): AccountRepos {
+export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): AccountRepos {
   const toOrg = (r: Record<string, unknown>): OrgRow => ({
     id: r['id'] as string,
     slug: r['slug'] as string,
@@ -43,7 +44,9 @@ export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       }
     },
     async findAccount(id) {
-      return (await accounts().where('id', '=', id).executeTakeFirst()) as AccountRow | undefined;
+      // On the hot path (AISquare renders the account's own dates on every read): compiled once.
+      const [row] = (await runTemplate(db, templates('findAccount', () => accounts().where('id', '=', slot('id'))), { id })).rows;
+      return row as AccountRow | undefined;
     },
     async findAccountByLogin(login) {
       const key = login.toLowerCase();

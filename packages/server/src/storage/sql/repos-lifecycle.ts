@@ -2,6 +2,7 @@ import type { CompiledRegistry } from '@profiled/core';
 import { sql, type Kysely } from 'kysely';
 import type { AccountRow, ChangeUndoRow, FieldChange, LifecycleRepos, OutboxRow, PendingChangeRow, SessionRow, WebhookDeliveryRow, WebhookEndpointRow } from '../port.ts';
 import { encodeValue, type SqlFlavor } from './flavor.ts';
+import { createTemplateCache, runTemplate, type TemplateCache } from './prepared.ts';
 
 // Payloads and event lists are stored as JSON text, so both databases hand back the same thing.
 const toOutbox = (r: Record<string, unknown>): OutboxRow => ({
@@ -21,7 +22,7 @@ const toDelivery = (r: Record<string, unknown>): WebhookDeliveryRow => ({
 });
 
 /** Export, deletion and erasure, the outbox, webhooks and pending verified changes. */
-export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry): LifecycleRepos {
+export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): LifecycleRepos {
   return {
     async listSessionsOf(accountId) {
       return (await db.selectFrom('sessions').select(['id', 'account_id', 'profile_id', 'created_at', 'revoked_at', 'scope']).where('account_id', '=', accountId).orderBy('created_at').execute()) as SessionRow[];
@@ -132,7 +133,9 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
       await db.insertInto('webhook_endpoints').values({ ...row, events: JSON.stringify(row.events) }).execute();
     },
     async listWebhookEndpoints() {
-      return ((await db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at').execute()) as Record<string, unknown>[]).map(toEndpoint);
+      // Read by every change that may fire a webhook (each profile write): compiled once.
+      const t = templates('listWebhookEndpoints', () => db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at'));
+      return (await runTemplate<Record<string, unknown>>(db, t, {})).rows.map(toEndpoint);
     },
     async findWebhookEndpoint(id) {
       const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();

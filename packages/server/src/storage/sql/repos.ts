@@ -15,14 +15,14 @@ import { lifecycleRepos } from './repos-lifecycle.ts';
 type Group = (db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache) => Partial<Repos>;
 
 const GROUPS: readonly Group[] = [
-  (db, f, reg) => accountRepos(db, f, reg),
+  (db, f, reg, t) => accountRepos(db, f, reg, t),
   (db, f, reg, t) => profileRepos(db, f, reg, t),
   (db, _f, _reg, t) => credentialRepos(db, t),
   (db) => followRepos(db),
   (db) => oauthRepos(db),
   (db) => externalIdentityRepos(db),
   (db, f) => vocabularyRepos(db, f),
-  (db, f, reg) => lifecycleRepos(db, f, reg),
+  (db, f, reg, t) => lifecycleRepos(db, f, reg, t),
 ];
 
 /**
