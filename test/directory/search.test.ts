@@ -82,6 +82,16 @@ for (const backend of backends) {
       assert.deepEqual(none.body.profiles, []);
     });
 
+    it('finds the parts of hyphenated numbers, dotted names and addresses, the same on both databases', async () => {
+      const u = await server.createUser({ displayName: 'Route-66 Diner 12-7-8cmzdj' });
+      assert.equal((await patch(u, { is_public: true, position: 'Co-owner, v2.5', company_name: 'diner.example.com', summary: 'Write to eat@diner.example.com; 3e5ab is our table.' })).status, 200);
+      for (const q of ['66', 'route 66', '8cmzdj', '12 7', 'example', 'diner com', 'owner', 'v2 5', 'eat', '3e5ab']) {
+        const res = await get(`/v1/directory?q=${encodeURIComponent(q)}`);
+        assert.ok(res.body.profiles.some((p: { id: string }) => p.id === u.profileId), `"${q}" finds it`);
+      }
+      assert.equal((await patch(u, { is_public: false })).status, 200, 'out of the listing again, for the tests that count it');
+    });
+
     it('filters by tag, ignoring case, alone or with words', async () => {
       const go = await get('/v1/directory?tag=GO&limit=100');
       assert.equal(go.status, 200);

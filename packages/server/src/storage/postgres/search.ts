@@ -6,24 +6,53 @@ import type { SearchCapability } from '../sql/flavor.ts';
 const WEIGHTS: Record<string, 'A' | 'B' | 'C'> = { display_name: 'A', position: 'B', company_name: 'B', tags: 'B', business_area: 'C', summary: 'C' };
 
 /**
+ * What separates words, besides white space: the punctuation a name, position, bio or tag
+ * holds. PostgreSQL's text parser is not used: it reads `23263-7-x9` as the numbers `23263`
+ * and `-7`, `3e5ab` as a number and a word, and `ada@example.com` or `example.com` as one
+ * token, so searching for parts of them found nothing, while SQLite's unicode61 and the
+ * search terms (runs of letters and digits) split them. Letters outside ASCII stay whole
+ * whatever the cluster's locale, which a `[^[:alnum:]]` split under the C locale would not do.
+ */
+const SEPARATORS = '-./@_+:,;!?()[]{}\'"&#%*=<>|\\~^$`–—·’‘“”…';
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * A document's words as a tsvector with positions and one weight: split as above, lower-cased,
+ * a word over the lexeme limit left out (as to_tsvector does) rather than failing the write.
+ * Words never hold a quote or a backslash (both are separators), so the literal is safe.
+ */
+const WORDS_FUNCTION = [
+  'create or replace function profiled_search_words(doc text, weight text) returns tsvector',
+  'language sql immutable parallel safe as $fn$',
+  `  select coalesce(string_agg(${literal("'")} || w || ${literal("':")} || least(n, 16383) || weight, ' ')::tsvector, ''::tsvector)`,
+  `  from regexp_split_to_table(lower(translate(coalesce(doc, ''), ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})), '\\s+') with ordinality as t(w, n)`,
+  "  where w <> '' and octet_length(w) < 2048",
+  '$fn$',
+].join('\n');
+
+/**
  * PostgreSQL: a stored generated `tsvector` over the profile columns (so it changes with
- * every write, in the same transaction) under a GIN index; ranked with ts_rank_cd.
+ * every write, in the same transaction) under a GIN index; ranked with ts_rank_cd. A query
+ * is a tsquery literal of the terms as prefixes, so no parser stands between them either.
  */
 export const postgresSearch: SearchCapability = {
   async createIndex(db, columns) {
-    const parts = columns.map((c) => {
-      const source = c === 'tags' ? ddl`${c}::text` : ddl`${c}`;
-      return `setweight(to_tsvector('simple', coalesce(${source}, '')), '${WEIGHTS[c] ?? 'C'}')`;
-    });
+    await sql.raw(WORDS_FUNCTION).execute(db);
+    const parts = columns.map((c) => `${c === 'tags' ? ddl`profiled_search_words(${c}::text, ` : ddl`profiled_search_words(${c}, `}'${WEIGHTS[c] ?? 'C'}')`);
     await sql.raw(['alter table profiles add column search_vector tsvector generated always as (', parts.join(' || '), ') stored'].join('')).execute(db);
     await sql.raw('create index profiles_search_vector on profiles using gin (search_vector)').execute(db);
   },
+  async rebuildIndex(db, columns) {
+    await sql.raw('drop index if exists profiles_search_vector').execute(db);
+    await sql.raw('alter table profiles drop column if exists search_vector').execute(db);
+    await postgresSearch.createIndex(db, columns);
+  },
   match(query, terms) {
-    // Terms are letters and digits only, so the tsquery syntax is ours alone; still bound.
-    const tsquery = terms.map((t) => `${t}:*`).join(' & ');
+    // Terms are lower-cased letters and digits only, so no quote can occur; still bound.
+    const tsquery = terms.map((t) => `'${t}':*`).join(' & ');
     return query
-      .where(sql<boolean>`p.search_vector @@ to_tsquery('simple', ${tsquery})`)
-      .select(sql<number>`-ts_rank_cd(p.search_vector, to_tsquery('simple', ${tsquery}))`.as('search_rank'));
+      .where(sql<boolean>`p.search_vector @@ cast(${tsquery} as tsquery)`)
+      .select(sql<number>`-ts_rank_cd(p.search_vector, cast(${tsquery} as tsquery))`.as('search_rank'));
   },
   hasTag(query, tag) {
     return query.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${tag.toLowerCase()})`);

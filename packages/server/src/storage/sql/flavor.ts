@@ -86,6 +86,8 @@ export type ProfileQuery = SelectQueryBuilder<any, any, any>;
 export interface SearchCapability {
   /** Creates the index over these profile columns and keeps it in step with every write. */
   createIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
+  /** Builds the index again over these columns, for a migration that changes how it splits words. */
+  rebuildIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
   /**
    * Restricts a query over `profiles as p` to rows matching every term (as a prefix) and
    * selects `search_rank`, lower for better matches. Terms are letters and digits only.

@@ -283,6 +283,15 @@ export const migrations: readonly Migration[] = [
       await db.schema.createIndex('external_identities_account').on('external_identities').column('account_id').execute();
     },
   },
+  {
+    // PostgreSQL's search vector split words with its text parser, which reads `12-7-x9` as
+    // numbers and `example.com` as one token: parts of them could not be found, as they can
+    // on SQLite. Built again with Profiled's own word split (storage/postgres/search.ts).
+    name: '0008_search_words',
+    async up(db, f) {
+      await f.search.rebuildIndex(db, SEARCH_COLUMNS);
+    },
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */
