@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../packages/server/src/config/load.ts';
+import { configProblems } from '../support/config.ts';
 import { backends } from '../support/backends.ts';
 import { runCli } from '../support/process.ts';
 import { startServer, type TestServer, type TestUser } from '../support/server.ts';
@@ -148,14 +148,7 @@ for (const backend of backends) {
 }
 
 describe('SMS configuration', () => {
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return [];
-    } catch (err) {
-      return (err as ConfigError).problems;
-    }
-  };
+  const problems = configProblems;
   it('refuses a gateway over plain http off the loopback host, a malformed URL, and a token without a gateway', () => {
     assert.match(problems({ SMS_URL: 'http://sms.example.com/send' }).join('\n'), /SMS_URL must be an https URL/);
     assert.match(problems({ SMS_URL: 'not a url' }).join('\n'), /SMS_URL must be an absolute http\(s\) URL/);

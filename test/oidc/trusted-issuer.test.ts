@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { loadConfig, ConfigError } from '../../packages/server/src/config/load.ts';
+import { configProblems } from '../support/config.ts';
 import { backends } from '../support/backends.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { surfaces } from '../owasp/surfaces.ts';
@@ -92,14 +92,7 @@ const AUDIENCE = 'profiled-api';
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
 describe('OIDC_TRUSTED_* configuration', () => {
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-      return [];
-    } catch (err) {
-      return (err as ConfigError).problems;
-    }
-  };
+  const problems = configProblems;
   it('the issuer needs an audience, and https unless it is on a loopback host', () => {
     assert.match(problems({ OIDC_TRUSTED_ISSUER: 'https://idp.example.com' }).join(), /OIDC_TRUSTED_AUDIENCE is required/);
     assert.match(problems({ OIDC_TRUSTED_ISSUER: 'http://idp.example.com', OIDC_TRUSTED_AUDIENCE: 'a' }).join(), /must be an https URL/);
