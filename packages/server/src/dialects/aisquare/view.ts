@@ -9,15 +9,16 @@ import { EXTRA } from './fields.ts';
  */
 export async function renderView(services: Services, view: Mapping, principal: Principal, profile: ProfileView): Promise<Record<string, unknown>> {
   const [account, expansion] = await Promise.all([services.accountInfo.of(principal), services.vocabularies.expand(profile.orgId, profile.values)]);
-  const values: Record<string, unknown> = {
-    ...profile.values,
+  // The view's values are this request's own (toView completes them in place): extend them
+  // with the lookups rather than copy some ninety fields for every response.
+  const values = Object.assign(profile.values as Record<string, unknown>, {
     [EXTRA.accountCreatedAt]: account.createdAt,
     [EXTRA.skillsData]: expansion.skills,
     [EXTRA.investmentInterestsData]: expansion.investment_interests,
     [EXTRA.technicalInterestsData]: expansion.technical_interests,
     [EXTRA.focusAreaIds]: expansion.tags.map((t) => t.id),
     [EXTRA.focusAreaData]: expansion.tags.map((t) => ({ name: t.name })),
-  };
+  });
   const out: Record<string, unknown> = view.toWire(values as Parameters<Mapping['toWire']>[0]);
   // A new email or phone waits for its code: the field keeps the verified value, and this says so.
   const waiting = (profile.pending ?? []).filter((p) => view.has(p.field));
