@@ -153,6 +153,10 @@ for (const backend of backends) {
       assert.deepEqual([names(p2), p2.body.TotalItems, p2.body.TotalPages, p2.body.HasNextPage, p2.body.HasPreviousPage], [['Tommy Flowers'], 3, 2, false, true]);
       const p1 = await get('/api/public/coworkers/published?size=2&page=1&query=computing');
       assert.deepEqual([p1.body.TotalItems, p1.body.HasNextPage], [2, false]);
+      const past = await get('/api/public/coworkers/published?size=2&page=5&query=computing');
+      assert.deepEqual([names(past), past.body.TotalItems, past.body.TotalPages, past.body.HasPreviousPage], [[], 2, 1, true], 'past the last page: no records, the total still told');
+      const none = await get('/api/public/coworkers/published?query=zeppelin');
+      assert.deepEqual([names(none), none.body.TotalItems, none.body.TotalPages], [[], 0, 0]);
       for (const bad of ['size=0', 'size=101', 'page=0', 'order=2', 'page=x']) {
         const res = await get(`/api/public/coworkers/published?${bad}`);
         assert.deepEqual([res.status, res.body.WasSuccessful], [400, false], bad);

@@ -70,11 +70,8 @@ export function createDirectoryService(deps: ServiceDeps) {
       const terms = searchTerms(opts.q);
       const tag = opts.tag?.trim() || undefined;
       const filter = { terms, ...(tag ? { tag } : {}) };
-      const [rows, total] = await Promise.all([
-        storage.repos.searchPublicProfiles(principal.orgId, { ...filter, offset: (opts.page - 1) * opts.size, limit: opts.size }),
-        storage.repos.countPublicProfiles(principal.orgId, filter),
-      ]);
-      return { profiles: await toViews(storage.repos, rows, principal.profileId), total };
+      const { records, total } = await storage.repos.searchPublicProfilesCounted(principal.orgId, { ...filter, offset: (opts.page - 1) * opts.size, limit: opts.size });
+      return { profiles: await toViews(storage.repos, records, principal.profileId), total };
     },
 
     /** One public profile of the viewer's org, by id or by its number. */

@@ -268,6 +268,8 @@ export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos
    * given: best matches first, then by display name; `offset` pages through them.
    */
   searchPublicProfiles(orgId: string, opts: { terms: readonly string[]; tag?: string; offset: number; limit: number }): Promise<ProfileRecord[]>;
+  /** {@link searchPublicProfiles} with the count of all matches, taken in the same pass (a window count). */
+  searchPublicProfilesCounted(orgId: string, opts: { terms: readonly string[]; tag?: string; offset: number; limit: number }): Promise<{ records: ProfileRecord[]; total: number }>;
   /** How many public profiles of an org `searchPublicProfiles` would page through. */
   countPublicProfiles(orgId: string, opts: { terms: readonly string[]; tag?: string }): Promise<number>;
   followCounts(profileId: string): Promise<{ followers: number; following: number }>;

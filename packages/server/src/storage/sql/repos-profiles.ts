@@ -1,5 +1,5 @@
 import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
 import { decodeValue, encodeValue, type ProfileQuery, type SqlFlavor } from './flavor.ts';
 import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
@@ -14,6 +14,7 @@ type ProfileRepos = Pick<
   | 'updateProfile'
   | 'listPublicProfiles'
   | 'searchPublicProfiles'
+  | 'searchPublicProfilesCounted'
   | 'countPublicProfiles'
   | 'followCounts'
   | 'followRelation'
@@ -83,6 +84,39 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         eb.selectFrom('pending_changes').select((e) => e.fn.countAll().as('n')).whereRef('profile_id', '=', 'p.id').as('pending_count'),
       ]);
 
+  const countMatches = async (orgId: string, opts: { terms: readonly string[]; tag?: string }) => {
+    const ids = db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select('p.id') as unknown as ProfileQuery;
+    const q = directory(ids, orgId, opts);
+    const row = await db.selectFrom(q.as('m')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+
+  /**
+   * A page of matches: ranked and sorted as (id, rank, name) alone, then only the page's rows
+   * read whole with their follow counts. Sorting whole rows cost a search a quarter of the
+   * directory's worth of correlated subqueries and wide sorter records. `withTotal` adds the
+   * count of every match from the same pass.
+   */
+  const searchPage = async (orgId: string, opts: { terms: readonly string[]; tag?: string; offset: number; limit: number }, withTotal: boolean) => {
+    const ranked = opts.terms.length > 0;
+    const narrow = directory(db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select(['p.id as page_id', 'p.display_name as page_name']) as ProfileQuery, orgId, opts);
+    let page: ProfileQuery;
+    if (withTotal) {
+      // One level up: SQLite refuses bm25() beside a window function in one SELECT.
+      page = db.selectFrom(narrow.as('m')).selectAll('m').select(sql<number>`count(*) over ()`.as('page_total')) as ProfileQuery;
+      if (ranked) page = page.orderBy('m.search_rank');
+      page = page.orderBy('m.page_name').orderBy('m.page_id');
+    } else {
+      page = ranked ? narrow.orderBy('search_rank') : narrow;
+      page = page.orderBy('p.display_name').orderBy('p.id');
+    }
+    page = page.offset(opts.offset).limit(opts.limit);
+    let q = (baseQuery() as ProfileQuery).innerJoin(page.as('page'), 'page.page_id', 'p.id');
+    if (withTotal) q = q.select('page.page_total');
+    if (ranked) q = q.orderBy('page.search_rank');
+    return (await q.orderBy('page.page_name').orderBy('p.id').execute()) as Record<string, unknown>[];
+  };
+
   return {
     async insertProfile(p) {
       await db
@@ -150,24 +184,15 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       return rows.map(toRecord);
     },
     async searchPublicProfiles(orgId, opts) {
-      // Matches are ranked and sorted as (id, rank, name) alone; the page's ninety columns and
-      // follow counts are read for its rows only. Sorting whole rows cost a search a
-      // quarter of the directory's worth of correlated subqueries and wide sorter records.
-      const narrow = db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select(['p.id as page_id', 'p.display_name as page_name']) as ProfileQuery;
-      let page = directory(narrow, orgId, opts);
-      if (opts.terms.length > 0) page = page.orderBy('search_rank');
-      page = page.orderBy('p.display_name').orderBy('p.id').offset(opts.offset).limit(opts.limit);
-      let q = (baseQuery() as ProfileQuery).innerJoin(page.as('page'), 'page.page_id', 'p.id');
-      if (opts.terms.length > 0) q = q.orderBy('page.search_rank');
-      const rows = await q.orderBy('page.page_name').orderBy('p.id').execute();
-      return rows.map(toRecord);
+      return (await searchPage(orgId, opts, false)).map(toRecord);
     },
-    async countPublicProfiles(orgId, opts) {
-      const ids = db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select('p.id') as unknown as ProfileQuery;
-      const q = directory(ids, orgId, opts);
-      const row = await db.selectFrom(q.as('m')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    async searchPublicProfilesCounted(orgId, opts) {
+      const rows = await searchPage(orgId, opts, true);
+      // Past the last match the page is empty and carries no total: count them apart.
+      const total = rows.length > 0 ? Number(rows[0]!['page_total']) : opts.offset === 0 ? 0 : await countMatches(orgId, opts);
+      return { records: rows.map(toRecord), total };
     },
+    countPublicProfiles: countMatches,
     async followCounts(profileId) {
       const row = await db
         .selectNoFrom((eb) => [
