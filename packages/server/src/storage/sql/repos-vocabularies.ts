@@ -35,11 +35,14 @@ export function vocabularyRepos(db: Kysely<any>, f: SqlFlavor): VocabularyRepos 
       return row ? toRow(row) : undefined;
     },
     async findVocabularyEntries(orgId, kind, by = {}) {
-      let q = db.selectFrom('vocabulary_entries').select([...COLUMNS]).where('org_id', '=', orgId).where('kind', '=', kind);
       const ids = by.ids ?? [];
       const keys = (by.names ?? []).map(vocabularyKey);
-      if (by.ids !== undefined || by.names !== undefined) {
-        if (ids.length === 0 && keys.length === 0) return [];
+      const filtered = by.ids !== undefined || by.names !== undefined;
+      // Every profile read of a dialect that expands vocabularies asks, mostly for nothing:
+      // answered before any query is built.
+      if (filtered && ids.length === 0 && keys.length === 0) return [];
+      let q = db.selectFrom('vocabulary_entries').select([...COLUMNS]).where('org_id', '=', orgId).where('kind', '=', kind);
+      if (filtered) {
         q = q.where((eb) => eb.or([...(ids.length ? [eb('id', 'in', [...ids])] : []), ...(keys.length ? [eb('name_key', 'in', keys)] : [])]));
       }
       return (await q.orderBy('name_key').orderBy('id').execute()).map(toRow);
