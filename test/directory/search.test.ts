@@ -92,6 +92,16 @@ for (const backend of backends) {
       assert.equal((await patch(u, { is_public: false })).status, 200, 'out of the listing again, for the tests that count it');
     });
 
+    it('letters with diacritics match with or without them, in either case, the same on both databases', async () => {
+      const u = await server.createUser({ displayName: 'Zoë Müller-Ångström' });
+      assert.equal((await patch(u, { is_public: true, position: 'Jefa de diseño', company_name: 'ŁÓDŹ Ćwiczenia', business_area: 'ΣΟΦΊΑ Москва' })).status, 200);
+      for (const q of ['zoe', 'zoë', 'muller', 'MÜLLER', 'angstrom', 'ÅNGSTRÖM', 'diseno', 'diseño', 'łódź', 'ŁODZ', 'ćwicz', 'CWICZENIA', 'москва', 'МОСКВА']) {
+        const res = await get(`/v1/directory?q=${encodeURIComponent(q)}`);
+        assert.ok(res.body.profiles.some((p: { id: string }) => p.id === u.profileId), `"${q}" finds it`);
+      }
+      assert.equal((await patch(u, { is_public: false })).status, 200, 'out of the listing again, for the tests that count it');
+    });
+
     it('filters by tag, ignoring case, alone or with words', async () => {
       const go = await get('/v1/directory?tag=GO&limit=100');
       assert.equal(go.status, 200);

@@ -17,15 +17,40 @@ const SEPARATORS = '-./@_+:,;!?()[]{}\'"&#%*=<>|\\~^$`–—·’‘“”…';
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
- * A document's words as a tsvector with positions and one weight: split as above, lower-cased,
- * a word over the lexeme limit left out (as to_tsvector does) rather than failing the write.
+ * Latin letters with diacritics, each to its plain lower-case letter, as SQLite's
+ * `remove_diacritics` folds them (so `muller` finds Müller on both databases); Greek and
+ * Cyrillic capitals to their lower case. Capitals are mapped because under the C locale
+ * lower() leaves every non-ASCII letter as it is.
+ */
+const FOLD = (() => {
+  let from = '';
+  let to = '';
+  const add = (first: number, last: number, plain: (ch: string) => string) => {
+    for (let c = first; c <= last; c++) {
+      const ch = String.fromCodePoint(c);
+      const folded = plain(ch);
+      if ([...folded].length === 1 && folded !== ch) {
+        from += ch;
+        to += folded;
+      }
+    }
+  };
+  add(0xc0, 0x24f, (ch) => ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
+  add(0x370, 0x52f, (ch) => ch.toLowerCase());
+  return { from, to, map: new Map([...from].map((ch, i) => [ch, [...to][i]!])) };
+})();
+const fold = (term: string) => [...term].map((ch) => FOLD.map.get(ch) ?? ch).join('');
+
+/**
+ * A document's words as a tsvector with positions and one weight: split as above, lower-cased
+ * and folded, a word over the lexeme limit left out (as to_tsvector does) rather than failing the write.
  * Words never hold a quote or a backslash (both are separators), so the literal is safe.
  */
 const WORDS_FUNCTION = [
   'create or replace function profiled_search_words(doc text, weight text) returns tsvector',
   'language sql immutable parallel safe as $fn$',
   `  select coalesce(string_agg(${literal("'")} || w || ${literal("':")} || least(n, 16383) || weight, ' ')::tsvector, ''::tsvector)`,
-  `  from regexp_split_to_table(lower(translate(coalesce(doc, ''), ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})), '\\s+') with ordinality as t(w, n)`,
+  `  from regexp_split_to_table(translate(lower(translate(coalesce(doc, ''), ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})), ${literal(FOLD.from)}, ${literal(FOLD.to)}), '\\s+') with ordinality as t(w, n)`,
   "  where w <> '' and octet_length(w) < 2048",
   '$fn$',
 ].join('\n');
@@ -49,7 +74,7 @@ export const postgresSearch: SearchCapability = {
   },
   match(query, terms) {
     // Terms are lower-cased letters and digits only, so no quote can occur; still bound.
-    const tsquery = terms.map((t) => `'${t}':*`).join(' & ');
+    const tsquery = terms.map((t) => `'${fold(t)}':*`).join(' & ');
     return query
       .where(sql<boolean>`p.search_vector @@ cast(${tsquery} as tsquery)`)
       .select(sql<number>`-ts_rank_cd(p.search_vector, cast(${tsquery} as tsquery))`.as('search_rank'));
