@@ -83,9 +83,9 @@ export function createMapping(registry: CompiledRegistry, table: readonly WireFi
       return out;
     },
 
-    /** Whether this contract carries the canonical field. */
-    has(field: string): boolean {
-      return byField.has(field);
+    /** The values waiting for a code (verify before change) of fields this contract carries, under their wire names. */
+    pending(values: readonly { readonly field: string; readonly value: string; readonly expires_at: string }[] | undefined): { field: string; value: string; expires_at: string }[] {
+      return (values ?? []).filter((p) => byField.has(p.field)).map((p) => ({ field: byField.get(p.field)!.wire, value: p.value, expires_at: p.expires_at }));
     },
 
     /** The wire name of a canonical field (as issues name them), or the name itself. */

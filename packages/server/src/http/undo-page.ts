@@ -2,13 +2,12 @@ import formbody from '@fastify/formbody';
 import { toProfiledError } from './framework-errors.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../service/index.ts';
+import { nounOf } from '../service/verification.ts';
 import { htmlPage, escapeHtml } from './login-page.ts';
 
 const UNDO_PATH = '/v1/account/change-undo';
 /** The path of the links the first notices carried; they keep working. */
 const OLD_EMAIL_UNDO_PATH = '/v1/account/email-undo';
-
-const NOUN: Record<string, string> = { email: 'email address', mobile_phone: 'mobile number' };
 
 /**
  * The undo link of a change notice. Opening it changes nothing: mail scanners and link
@@ -31,7 +30,7 @@ export async function undoRoutes(app: FastifyInstance, opts: { services: Service
     const token = (request.query as { token?: unknown }).token;
     try {
       const what = await verification.describeUndo(token);
-      const noun = NOUN[what.field] ?? what.field;
+      const noun = nounOf(what.field);
       const restores = what.restores === null ? `clear the ${noun}` : `put back <strong>${escapeHtml(what.restores)}</strong>`;
       return html(reply, 200, htmlPage('Undo the change', `<h1>Undo the change of your ${escapeHtml(noun)}?</h1>
 <p class="intro">This will ${restores} in place of ${escapeHtml(what.replaces ?? 'nothing')}, and sign out every session of the account. The link works once, until ${escapeHtml(what.expires_at.slice(0, 16).replace('T', ' '))} UTC.</p>
@@ -64,7 +63,7 @@ export async function undoRoutes(app: FastifyInstance, opts: { services: Service
     try {
       const result = await verification.undo(token);
       if (!fromForm) return reply.header('cache-control', 'no-store').send(result);
-      const noun = NOUN[result.field] ?? result.field;
+      const noun = nounOf(result.field);
       return html(reply, 200, htmlPage('Change undone', `<h1>The change is undone</h1>\n<p class="intro">Your ${escapeHtml(noun)} is ${result.restored === null ? 'cleared' : `<strong>${escapeHtml(result.restored)}</strong>`} again, and every session of the account has ended: sign in again, and change your password if someone else made the change.</p>`));
     } catch (err) {
       if (fromForm) return failed(reply, err);

@@ -28,6 +28,9 @@ const WORDING: Record<VerifiedField, { noun: string; appliedKind: string; undone
   mobile_phone: { noun: 'mobile number', appliedKind: 'profile.mobile_phone_changed', undoneKind: 'profile.mobile_phone_change_undone' },
 };
 
+/** How a verified field is named to a person: "email address", "mobile number". */
+export const nounOf = (field: VerifiedField): string => WORDING[field].noun;
+
 /**
  * Verify before change (issue 10): a new login email or mobile number is not applied when it
  * is written but kept pending, and a six-digit code (short-lived, single use, attempts

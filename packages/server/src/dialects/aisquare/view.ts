@@ -21,8 +21,8 @@ export async function renderView(services: Services, view: Mapping, principal: P
   });
   const out: Record<string, unknown> = view.toWire(values as Parameters<Mapping['toWire']>[0]);
   // A new email or phone waits for its code: the field keeps the verified value, and this says so.
-  const waiting = (profile.pending ?? []).filter((p) => view.has(p.field));
-  if (waiting.length > 0) out['pending_changes'] = waiting.map((p) => ({ field: view.wireName(p.field), value: p.value, expires_at: p.expires_at }));
+  const waiting = view.pending(profile.pending);
+  if (waiting.length > 0) out['pending_changes'] = waiting;
   return out;
 }
 

@@ -68,8 +68,7 @@ export function profileRoutes(app: FastifyInstance, ctx: DialectContext): void {
   });
 
   /** The pending values of fields this contract carries, under their wire names. */
-  const pendingOf = (view: ProfileView) =>
-    (view.pending ?? []).filter((p) => mapping.has(p.field)).map((p) => ({ PropertyName: mapping.wireName(p.field), Value: p.value, ExpiresAt: p.expires_at }));
+  const pendingOf = (view: ProfileView) => mapping.pending(view.pending).map((p) => ({ PropertyName: p.field, Value: p.value, ExpiresAt: p.expires_at }));
 
   const coworkerSchema = mapping.schema({ title: 'Coworker', writable: false });
   (coworkerSchema['properties'] as Record<string, unknown>)['PendingChanges'] = {

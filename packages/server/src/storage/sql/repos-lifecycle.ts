@@ -21,6 +21,8 @@ const toDelivery = (r: Record<string, unknown>): WebhookDeliveryRow => ({
   duration_ms: Number(r['duration_ms']),
 });
 
+const toPending = (r: PendingChangeRow): PendingChangeRow => ({ ...r, attempts: Number(r.attempts) });
+
 /** Export, deletion and erasure, the outbox, webhooks and pending verified changes. */
 export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): LifecycleRepos {
   return {
@@ -157,13 +159,13 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
     },
     async findPendingChange(profileId, field) {
       const row = await db.selectFrom('pending_changes').selectAll().where('profile_id', '=', profileId).where('field', '=', field).executeTakeFirst();
-      return row ? ({ ...row, attempts: Number(row.attempts) } as PendingChangeRow) : undefined;
+      return row ? toPending(row as PendingChangeRow) : undefined;
     },
     async listPendingChangesOf(accountId) {
-      return ((await db.selectFrom('pending_changes').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute()) as PendingChangeRow[]).map((r) => ({ ...r, attempts: Number(r.attempts) }));
+      return ((await db.selectFrom('pending_changes').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute()) as PendingChangeRow[]).map(toPending);
     },
     async listPendingChangesOfProfile(profileId) {
-      return ((await db.selectFrom('pending_changes').selectAll().where('profile_id', '=', profileId).orderBy('field').execute()) as PendingChangeRow[]).map((r) => ({ ...r, attempts: Number(r.attempts) }));
+      return ((await db.selectFrom('pending_changes').selectAll().where('profile_id', '=', profileId).orderBy('field').execute()) as PendingChangeRow[]).map(toPending);
     },
     async countPendingAttempt(id) {
       const row = await db.updateTable('pending_changes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).returning('attempts').executeTakeFirst();
