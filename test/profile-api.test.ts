@@ -247,8 +247,8 @@ for (const backend of backends) {
     let server: TestServer;
     let user: TestUser;
     before(async () => {
-      // The derivation itself, on numbers applied as written (verification: test/lifecycle/verified-phone.test.ts).
-      server = await startServer(backend, { config: { verifyChanges: ['email'] } });
+      // The derivation itself, on numbers applied as written, the default (opt-in verification: test/lifecycle/verified-phone.test.ts).
+      server = await startServer(backend);
       user = await server.createUser();
     });
     after(() => server.close());

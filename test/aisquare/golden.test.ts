@@ -32,8 +32,8 @@ for (const backend of backends) {
   describe(`AISquare golden fixtures (${backend.name})`, () => {
     let server: TestServer;
     before(async () => {
-      // Phones round-trip as written here; their verification has its own file (test/lifecycle/verified-phone.test.ts).
-      server = await startServer(backend, { config: { verifyChanges: ['email'] } });
+      // Phones round-trip as written, the default (their opt-in verification: test/lifecycle/verified-phone.test.ts).
+      server = await startServer(backend);
     });
     after(() => server.close());
 

@@ -10,8 +10,8 @@ for (const backend of backends) {
     let server: TestServer;
     let api: ReturnType<typeof aisquare>;
     before(async () => {
-      // Phones round-trip as written here; their verification has its own file (test/lifecycle/verified-phone.test.ts).
-      server = await startServer(backend, { config: { verifyChanges: ['email'] } });
+      // Phones round-trip as written, the default (their opt-in verification: test/lifecycle/verified-phone.test.ts).
+      server = await startServer(backend);
       api = aisquare(server);
     });
     after(() => server.close());

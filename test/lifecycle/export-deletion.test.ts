@@ -13,7 +13,8 @@ for (const backend of backends) {
     let ada: TestUser;
     let grace: TestUser;
     before(async () => {
-      server = await startServer(backend);
+      // A number waiting for its code is part of the export: phone verification on.
+      server = await startServer(backend, { config: { verifyChanges: ['email', 'mobile_phone'] } });
       [ada, grace] = [await server.createUser(), await server.createUser()];
       await server.app.services.vocabularies.add({ slug: 'default' }, { kind: 'skill', name: 'Analysis' });
       for (const u of [ada, grace]) assert.equal((await server.request('PATCH', '/v1/me/profile', { token: u.token, body: { is_public: true } })).status, 200);
@@ -167,6 +168,36 @@ for (const backend of backends) {
       } finally {
         offset = 0;
       }
+    });
+
+    it('profiled purge --dry-run right after DELETE /v1/me: nothing due yet, the account scheduled with its due time', async () => {
+      const u = await server.createUser();
+      const deleted = await server.request('DELETE', '/v1/me', { token: u.token, body: { current_password: PASSWORD } });
+      assert.equal(deleted.status, 202, deleted.text);
+      const dry = await runCli(['purge', '--dry-run'], { DATABASE_URL: server.databaseUrl });
+      assert.equal(dry.code, 0, dry.stderr);
+      const report = JSON.parse(dry.stdout);
+      assert.deepEqual([report.dry_run, report.grace_days], [true, 14]);
+      assert.equal(report.accounts.some((a: { account_id: string }) => a.account_id === u.id), false, 'not due for 14 days');
+      const entry = report.scheduled.find((a: { account_id: string }) => a.account_id === u.id);
+      assert.ok(entry, `the deletion is registered: ${dry.stdout}`);
+      assert.deepEqual([entry.username, entry.email, entry.profiles], [u.username, u.email, [u.profileId]]);
+      assert.equal(entry.due_at, deleted.body.purge_after, 'it falls due when DELETE /v1/me said');
+      assert.equal(Date.parse(entry.due_at) - Date.parse(entry.deletion_requested_at), 14 * DAY);
+      assert.equal((await server.app.storage.repos.findAccount(u.id))?.status, 'deleting', 'a dry run changes nothing');
+      // The same report in-process; once due, the account moves from scheduled to accounts.
+      offset = 15 * DAY;
+      try {
+        const later = await server.app.services.deletion.purge({ dryRun: true });
+        assert.ok(later.accounts.some((a) => a.account_id === u.id && a.due_at === deleted.body.purge_after));
+        assert.equal(later.scheduled?.some((a) => a.account_id === u.id), false);
+      } finally {
+        offset = 0;
+      }
+      const restored = await server.login(u.username);
+      assert.ok(restored.access_token, 'a sign-in restores it');
+      const restoredReport = await server.app.services.deletion.purge({ dryRun: true });
+      assert.equal(restoredReport.scheduled?.some((a) => a.account_id === u.id), false, 'and takes it off the schedule');
     });
 
     it('profiled purge --dry-run reports due accounts as JSON; profiled purge erases them', async () => {

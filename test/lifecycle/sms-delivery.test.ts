@@ -56,7 +56,7 @@ for (const backend of backends) {
     let server: TestServer;
     before(async () => {
       gateway = await startGateway();
-      server = await startServer(backend, { config: { ...FAST, smsUrl: gateway.url, smsToken: TOKEN } });
+      server = await startServer(backend, { config: { ...FAST, verifyChanges: ['email', 'mobile_phone'], smsUrl: gateway.url, smsToken: TOKEN } });
     });
     after(async () => {
       await server.close();
@@ -118,7 +118,7 @@ for (const backend of backends) {
   describe(`without SMS_URL, text messages go to files that profiled sms list shows (${backend.name})`, () => {
     it('the code lands in SMS_DIR, is listed as JSON, and the log names only recipient and kind', async () => {
       const smsDir = mkdtempSync(join(tmpdir(), 'profiled-sms-list-'));
-      const server = await startServer(backend, { config: { ...FAST, smsDir } });
+      const server = await startServer(backend, { config: { ...FAST, verifyChanges: ['email', 'mobile_phone'], smsDir } });
       try {
         const u = await server.createUser();
         const written = number();

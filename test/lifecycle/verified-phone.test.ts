@@ -54,7 +54,7 @@ for (const backend of backends) {
     before(async () => {
       gateway = await startGateway();
       smtp = await startSmtpPeer();
-      server = await startServer(backend, { config: { outboxPollMs: 20, smsUrl: gateway.url, smtpUrl: smtp.url, verificationCodeTtlSeconds: 600, verificationMaxAttempts: 3 } });
+      server = await startServer(backend, { config: { verifyChanges: ['email', 'mobile_phone'], outboxPollMs: 20, smsUrl: gateway.url, smtpUrl: smtp.url, verificationCodeTtlSeconds: 600, verificationMaxAttempts: 3 } });
     });
     after(async () => {
       await server.close();

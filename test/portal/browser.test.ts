@@ -45,7 +45,7 @@ for (const backend of backends) {
 
     const smsDir = mkdtempSync(join(tmpdir(), 'profiled-portal-sms-'));
     before(async () => {
-      server = await startServer(backend, { config: { smsDir, outboxPollMs: 20 } });
+      server = await startServer(backend, { config: { verifyChanges: ['email', 'mobile_phone'], smsDir, outboxPollMs: 20 } });
       user = await server.createUser({ displayName: 'Ada Lovelace', username: `ada-${backend.name}` });
       currentPassword = user.password;
       browser = await launchBrowser();

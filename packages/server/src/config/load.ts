@@ -56,7 +56,7 @@ export interface Config {
   readonly deletionGraceDays: number;
   readonly verificationCodeTtlSeconds: number;
   readonly verificationMaxAttempts: number;
-  /** The fields a person's new value must be proven for before it applies: `email`, `mobile_phone`. */
+  /** The fields a person's new value must be proven for before it applies: `email` (default), `mobile_phone` (opt-in). */
   readonly verifyChanges: readonly string[];
   /** An outside OpenID Provider whose access tokens are accepted (its exact `iss`); unset: none. */
   readonly oidcTrustedIssuer: string | undefined;
@@ -173,12 +173,13 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 }
 
 /**
- * VERIFY_CHANGES: a comma-separated subset of `email,mobile_phone` (the default), or `none`.
- * A deployment without an SMS gateway may keep numbers unverified rather than unchangeable.
+ * VERIFY_CHANGES: a comma-separated subset of `email,mobile_phone`, or `none`; `email` by
+ * default. Only the login email waits for its code unless asked: no seed system verifies a
+ * phone, and seed 000 takes a mobile number "in any format", stored and read back at once.
  */
 function verifyChanges(raw: string | undefined, problems: string[]): readonly string[] {
   const known = ['email', 'mobile_phone'];
-  if (raw === undefined || raw.trim() === '') return known;
+  if (raw === undefined || raw.trim() === '') return ['email'];
   if (raw.trim() === 'none') return [];
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !known.includes(n));
