@@ -24,7 +24,16 @@ export function createCountryService() {
     if (!countries.langs().includes(lang)) countries.registerLocale(require(`i18n-iso-countries/langs/${lang}.json`));
   }
 
-  return {
+  let indexes: { byNumeric: Map<number, Country>; byCode: Map<string, Country> } | undefined;
+  const index = () => {
+    if (!indexes) {
+      const list = service.list('en');
+      indexes = { byNumeric: new Map(list.map((c) => [c.numeric, c])), byCode: new Map(list.map((c) => [c.code, c])) };
+    }
+    return indexes;
+  };
+
+  const service = {
     /** The base language of `tag` if names exist for it, else English. */
     languageFor(tag: string | undefined | null): string {
       const base = (tag ?? 'en').toLowerCase().split(/[-_]/)[0] ?? 'en';
@@ -48,14 +57,18 @@ export function createCountryService() {
       }
       return list;
     },
+    /**
+     * Exactly the ids `list` gives, looked up in its own table: i18n-iso-countries'
+     * `numericToAlpha2` maps numbers that are no country onto ones that are (100983 → XK).
+     */
     byNumeric(id: number): Country | undefined {
-      const code = countries.numericToAlpha2(id);
-      return code ? this.list('en').find((c) => c.code === code) : undefined;
+      return index().byNumeric.get(id);
     },
     byCode(code: string): Country | undefined {
-      return this.list('en').find((c) => c.code === code.toUpperCase());
+      return index().byCode.get(code.toUpperCase());
     },
   };
+  return service;
 }
 
 export type CountryService = ReturnType<typeof createCountryService>;

@@ -1,5 +1,6 @@
 import { errorCatalogue, type FieldIssue, type ProfiledError } from '@profiled/core';
 import type { FastifyRequest, RenderedError } from '../port.ts';
+import { boundedEcho } from '../support.ts';
 import { PASSWORD_FIELDS } from './fields.ts';
 
 /** One entry of `Errors`, as Nexudus lists validation problems. */
@@ -15,6 +16,7 @@ export interface ActionConfirmation {
   readonly Value: string | null;
   readonly Status: number;
   readonly Message: string | null;
+  /** null on success; on failure never empty. */
   readonly Errors: readonly NexudusError[] | null;
 }
 
@@ -49,15 +51,19 @@ function headline(issues: readonly FieldIssue[]): string {
 
 /**
  * Renders any error as an ActionConfirmation. A field problem names the PascalCase wire
- * field and echoes what was sent there — except a password, which is never echoed.
+ * field and echoes what was sent there (cut to a bounded size) — except a password, which is
+ * never echoed. Any other failure is one entry with `PropertyName` null.
  */
 export function renderNexudusError(error: ProfiledError, request: FastifyRequest, wireName: (field: string) => string): RenderedError {
   const status = STATUS[error.code] ?? errorCatalogue[error.code].status;
   const body = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
   const errors: NexudusError[] = error.issues.map((i) => {
     const name = wireName(i.field);
-    return { PropertyName: name, AttemptedValue: PASSWORD_FIELDS.has(name) || !Object.hasOwn(body, name) ? null : body[name], Message: i.message };
+    return { PropertyName: name, AttemptedValue: PASSWORD_FIELDS.has(name) || !Object.hasOwn(body, name) ? null : boundedEcho(body[name]), Message: i.message };
   });
+  // "Check Errors in the response body" (seed 000): a failure always lists at least one entry;
+  // a problem of the request as a whole names no property.
+  if (errors.length === 0) errors.push({ PropertyName: null, AttemptedValue: null, Message: error.message });
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
   else if (status === 409) headers['retry-after'] = '60';
@@ -65,9 +71,8 @@ export function renderNexudusError(error: ProfiledError, request: FastifyRequest
     WasSuccessful: false,
     Value: null,
     Status: status,
-    Message: errors.length > 0 ? headline(error.issues) : error.message,
-    // Errors lists field problems only; anything else is told in Message.
-    Errors: errors.length > 0 ? errors : null,
+    Message: error.issues.length > 0 ? headline(error.issues) : error.message,
+    Errors: errors,
   };
   return { status, body: envelope, headers };
 }
