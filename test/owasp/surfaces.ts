@@ -50,7 +50,7 @@ export const surfaces: readonly Surface[] = [
     },
     readOnly: 'refused',
     minProtected: 0,
-    tooLarge: 400,
+    tooLarge: 413,
   },
   {
     name: 'workspace',

@@ -8,6 +8,7 @@ export const errorCatalogue = {
   // request: the shape of the HTTP request itself
   'request.malformed_json': { status: 400, message: 'The request body is not valid JSON.' },
   'request.invalid_body': { status: 400, message: 'The request body must be a JSON object.' },
+  'request.invalid_utf8': { status: 400, message: 'The request body is not valid UTF-8.' },
   'request.invalid_parameter': { status: 400, message: 'A query, path or header parameter is invalid.' },
   'request.body_too_large': { status: 413, message: 'The request body is larger than the limit.' },
   'request.unsupported_media_type': { status: 415, message: 'The request content type is not supported here.' },

@@ -74,10 +74,22 @@ function isRealDate(value: string): boolean {
 function jsonShape(value: unknown, depth: number, maxDepth: number): boolean {
   if (depth > maxDepth) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value === 'number') return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
   if (Array.isArray(value)) return value.every((v) => jsonShape(v, depth + 1, maxDepth));
   if (typeof value === 'object') return Object.values(value as object).every((v) => jsonShape(v, depth + 1, maxDepth));
   return false;
+}
+
+/**
+ * Whether every string and key of a JSON value can be stored exactly: no NUL (PostgreSQL's
+ * text and jsonb cannot hold it) and no unpaired surrogate (no UTF-8 encodes one).
+ */
+function jsonTextStorable(value: unknown): boolean {
+  const fine = (s: string) => s.isWellFormed() && !s.includes('\u0000');
+  if (typeof value === 'string') return fine(value);
+  if (Array.isArray(value)) return value.every(jsonTextStorable);
+  if (value !== null && typeof value === 'object') return Object.entries(value).every(([k, v]) => fine(k) && jsonTextStorable(v));
+  return true;
 }
 
 /** Copies JSON into null-prototype objects so no key (e.g. `__proto__`) can reach a prototype. */
@@ -224,7 +236,9 @@ export function compileValueParser(def: FieldDef): ValueParser {
     case 'json':
       return (raw) => {
         const maxDepth = def.maxDepth ?? 8;
-        if (!jsonShape(raw, 0, maxDepth)) return fail('profile.json_too_large', `The value must be JSON at most ${maxDepth} levels deep.`);
+        // An integer beyond 2^53 was already rounded by JSON.parse: refused rather than kept changed.
+        if (!jsonShape(raw, 0, maxDepth)) return fail('profile.json_too_large', `The value must be JSON at most ${maxDepth} levels deep, with integers within ±${Number.MAX_SAFE_INTEGER}.`);
+        if (!jsonTextStorable(raw)) return fail('profile.invalid_characters', 'The value contains a NUL character or an unpaired surrogate.');
         const bytes = utf8.encode(JSON.stringify(raw)).length;
         if (def.maxBytes !== undefined && bytes > def.maxBytes) {
           return fail('profile.json_too_large', `The value may be at most ${def.maxBytes} bytes of JSON.`);

@@ -29,6 +29,7 @@ import { openApiOptions } from './openapi.ts';
 import { createMailTransport } from '../delivery/mail.ts';
 import { createSmsTransport } from '../delivery/sms.ts';
 import { securityHeaders } from './security-headers.ts';
+import { refuseInvalidUtf8 } from './utf8-bodies.ts';
 import { createOutboxWorker, type OutboxWorker } from '../delivery/worker.ts';
 import { defaultPortalDir, portalRoutes } from './portal.ts';
 
@@ -117,6 +118,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   server.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
+  refuseInvalidUtf8(server);
   server.removeContentTypeParser('text/plain');
   server.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, server.getDefaultJsonParser('error', 'error') as never);
 

@@ -46,8 +46,9 @@ export function createSessionService(deps: ServiceDeps) {
    * client address; answers the account and the profile a new session starts on.
    */
   async function signIn(login: string, password: string, clientIp: string) {
-    const account = await storage.repos.findAccountByLogin(login);
-    const keys = [`login:${account?.id ?? login.toLowerCase()}`, `ip:${clientIp}`];
+    // A NUL names no account (and PostgreSQL's text cannot even hold one to look it up).
+    const account = login.includes('\u0000') ? undefined : await storage.repos.findAccountByLogin(login);
+    const keys = [`login:${account?.id ?? login.toLowerCase().replaceAll('\u0000', '\\0')}`, `ip:${clientIp}`];
     await throttle.check(keys);
     const ok = await verifyPassword(account?.password_hash ?? null, password);
     if (!account || !ok) {

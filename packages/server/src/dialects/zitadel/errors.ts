@@ -9,7 +9,8 @@ const GRPC: Record<number, { code: number; status: number }> = {
   404: { code: 5, status: 404 }, // NOT_FOUND
   405: { code: 12, status: 501 }, // UNIMPLEMENTED
   412: { code: 9, status: 400 }, // FAILED_PRECONDITION
-  413: { code: 3, status: 400 },
+  // A body over the limit is refused before it reaches gRPC: HTTP's own 413, as every dialect answers.
+  413: { code: 8, status: 413 }, // RESOURCE_EXHAUSTED
   415: { code: 3, status: 400 },
   429: { code: 8, status: 429 }, // RESOURCE_EXHAUSTED
   500: { code: 13, status: 500 }, // INTERNAL
