@@ -7,11 +7,19 @@ export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[redacted]');
 }
 
+/** How long a line may wait in the write buffer of an idle server. */
+const FLUSH_EVERY_MS = 500;
+
 /**
  * JSON logs with request ids. Credentials never reach a log line: the Authorization and
  * Cookie headers and secret query parameters are redacted, request bodies are not logged.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
+  // Buffered asynchronous writes keep logging off the request's path. The buffer is written
+  // when it holds 4 KiB, every half second (an idle server's last line must not wait for more
+  // traffic, or a kill -9 loses it), at once after an error or fatal line, and on shutdown.
+  const own = destination ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  if (own) setInterval(() => flushQuietly(own), FLUSH_EVERY_MS).unref();
   return pino(
     {
       level,
@@ -32,9 +40,21 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         err: pino.stdSerializers.err,
       },
+      hooks: {
+        logMethod(args, method, lineLevel) {
+          method.apply(this, args);
+          if (own && lineLevel >= pino.levels.values['error']!) flushQuietly(own);
+        },
+      },
     },
-    // Buffered asynchronous writes keep logging off the request's path; the buffer is
-    // flushed on shutdown (a kill -9 can lose the last few lines, never data).
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    own ?? destination!,
   );
+}
+
+function flushQuietly(dest: ReturnType<typeof pino.destination>): void {
+  try {
+    dest.flush();
+  } catch {
+    // not open yet, or already closed at exit: the next flush or the shutdown writes it
+  }
 }

@@ -16,7 +16,7 @@ export async function serve(config: Config): Promise<void> {
     app.logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       app.logger.error('shutdown grace period over; exiting');
-      process.exit(1);
+      app.logger.flush(() => process.exit(1));
     }, config.shutdownGraceMs);
     timer.unref();
     const exit = (code: number) => app.logger.flush(() => process.exit(code));
@@ -31,6 +31,12 @@ export async function serve(config: Config): Promise<void> {
       },
     );
   };
+  // A crash is logged and written out before the process ends, so the cause is on disk.
+  process.once('uncaughtException', (err) => {
+    app.logger.fatal({ err }, 'uncaught exception; exiting');
+    app.logger.flush(() => process.exit(1));
+    setTimeout(() => process.exit(1), 1000).unref();
+  });
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
 }
