@@ -80,6 +80,24 @@ for (const backend of backends) {
       assert.equal(human.code, 1, 'a person gets no API key');
     });
 
+    it('client create without --name names the client after its first redirect URI\'s host', async () => {
+      const res = await runCli(['client', 'create', '--redirect-uri', 'https://app.example.com/callback', '--redirect-uri', 'https://other.example.org/cb', '--public'], env);
+      assert.equal(res.code, 0, res.stderr);
+      const client = JSON.parse(res.stdout);
+      assert.deepEqual([client.name, client.type, client.redirect_uris], ['app.example.com', 'public', ['https://app.example.com/callback', 'https://other.example.org/cb']]);
+      assert.equal(client.client_secret, undefined, 'a public client has no secret');
+      const loopback = JSON.parse((await runCli(['client', 'create', '--redirect-uri', 'http://127.0.0.1:5173/cb', '--public'], env)).stdout);
+      assert.equal(loopback.name, '127.0.0.1:5173', 'the host keeps its port');
+      const named = JSON.parse((await runCli(['client', 'create', '--name', 'My app', '--redirect-uri', 'https://app.example.com/callback'], env)).stdout);
+      assert.equal(named.name, 'My app');
+      assert.ok(named.client_secret, 'a confidential client gets its secret once');
+      const listed = JSON.parse((await runCli(['client', 'list'], env)).stdout) as { id: string; name: string }[];
+      assert.equal(listed.find((c) => c.id === client.client_id)?.name, 'app.example.com', 'the default name is stored');
+      const none = await runCli(['client', 'create', '--public'], env);
+      assert.equal(none.code, 2, 'a redirect URI is still required');
+      oneLine(none.stderr);
+    });
+
     for (const args of [['bogus'], ['org', 'create', '--name', 'No slug'], ['org', 'create', '--slug', 'x', '--name', 'y', '--bogus'], ['user', 'create', '--email', 'a@b.c'], ['user', 'create', '--email', 'a@b.c', '--password', PASSWORD, '--kind', 'robot'], []]) {
       it(`bad arguments (${args.join(' ') || 'none'}) → exit 2, one line on stderr, nothing on stdout`, async () => {
         const res = await runCli(args, env);

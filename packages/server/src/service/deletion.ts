@@ -2,9 +2,30 @@ import { ProfiledError, type FieldValue } from '@profiled/core';
 import { verifyPassword } from '../auth/passwords.ts';
 import { enqueueMail, enqueueWebhookEvent } from './outbox.ts';
 import { throttleGuard } from './throttle.ts';
+import type { AccountRow } from '../storage/port.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
 const DAY_MS = 86_400_000;
+
+/** One account in a purge report. */
+export interface PurgeEntry {
+  readonly account_id: string;
+  /** Only in a dry run: whom the operator is about to erase. */
+  readonly username?: string;
+  readonly email?: string | null;
+  readonly deletion_requested_at: string | null;
+  /** When its grace period ends (ended, for an account erased now). */
+  readonly due_at: string | null;
+  readonly profiles: readonly string[];
+}
+
+/** What `purge` did, or with `dry_run` would do now, and (dry run only) what is still `scheduled`. */
+export interface PurgeReport {
+  readonly dry_run: boolean;
+  readonly grace_days: number;
+  readonly accounts: readonly PurgeEntry[];
+  readonly scheduled?: readonly PurgeEntry[];
+}
 
 /**
  * Self-deletion (GDPR art. 17): asked with the current password, the account enters a grace
@@ -47,27 +68,43 @@ export function createDeletionService(deps: ServiceDeps) {
     },
 
     /**
-     * Erases every account whose grace period has ended; with `dryRun`, only reports them.
-     * Each erasure is one transaction, and queues `account.deleted` to the webhooks.
+     * Erases every account whose grace period has ended; with `dryRun`, only reports them,
+     * and also lists under `scheduled` the accounts still in their grace period, each with
+     * the time it falls due (from today's `deletion_grace_days`). Each erasure is one
+     * transaction, and queues `account.deleted` to the webhooks.
      */
-    async purge(opts: { dryRun?: boolean } = {}) {
+    async purge(opts: { dryRun?: boolean } = {}): Promise<PurgeReport> {
       const now = clock.now();
-      const before = new Date(now.getTime() - settings.deletionGraceDays * DAY_MS).toISOString();
+      const graceMs = settings.deletionGraceDays * DAY_MS;
+      const before = new Date(now.getTime() - graceMs).toISOString();
+      const dueAt = (account: AccountRow) => (account.deletion_requested_at ? new Date(Date.parse(account.deletion_requested_at) + graceMs).toISOString() : null);
+      // Who it is, for the operator checking a dry run; an erased account's identifiers are not echoed back.
+      const entryOf = async (account: AccountRow): Promise<PurgeEntry> => ({
+        account_id: account.id,
+        ...(opts.dryRun ? { username: account.username, email: account.email } : {}),
+        deletion_requested_at: account.deletion_requested_at ?? null,
+        due_at: dueAt(account),
+        profiles: (await storage.repos.listProfilesOf(account.id)).map((p) => p.id),
+      });
       const due = await storage.repos.listAccountsDueForPurge(before);
-      const report = [];
+      const report: PurgeEntry[] = [];
       for (const account of due) {
-        const profiles = await storage.repos.listProfilesOf(account.id);
-        report.push({ account_id: account.id, deletion_requested_at: account.deletion_requested_at ?? null, profiles: profiles.map((p) => p.id) });
+        const entry = await entryOf(account);
+        report.push(entry);
         if (opts.dryRun) continue;
         const defaults: Record<string, FieldValue> = Object.create(null);
         for (const def of registry.storedProfileFields) defaults[def.name] = def.default;
         const at = now.toISOString();
         await storage.transaction(async (tx) => {
           await tx.eraseAccount(account.id, { username: `deleted-${account.id}`, at }, defaults);
-          await enqueueWebhookEvent(tx, at, 'account.deleted', { account_id: account.id, profile_ids: profiles.map((p) => p.id) });
+          await enqueueWebhookEvent(tx, at, 'account.deleted', { account_id: account.id, profile_ids: entry.profiles });
         });
       }
-      return { dry_run: opts.dryRun === true, grace_days: settings.deletionGraceDays, accounts: report };
+      // Only a dry run looks ahead: the server's own purge runs every minute and needs no list.
+      if (!opts.dryRun) return { dry_run: false, grace_days: settings.deletionGraceDays, accounts: report };
+      const scheduled: PurgeEntry[] = [];
+      for (const account of await storage.repos.listAccountsScheduledForPurge(before)) scheduled.push(await entryOf(account));
+      return { dry_run: true, grace_days: settings.deletionGraceDays, accounts: report, scheduled };
     },
   };
 }

@@ -190,6 +190,8 @@ export interface LifecycleRepos {
   revokeApiKeysOf(accountId: string, at: string): Promise<number>;
   /** Accounts in their grace period that began before `before`. */
   listAccountsDueForPurge(before: string): Promise<AccountRow[]>;
+  /** Accounts in their grace period that began at or after `from`: still scheduled, oldest request first. */
+  listAccountsScheduledForPurge(from: string): Promise<AccountRow[]>;
   /** Erases personal data: a placeholder account, `profileValues` (defaults), events without values; follows, sessions, keys, codes, mail removed. */
   eraseAccount(id: string, placeholder: { username: string; at: string }, profileValues: Readonly<Record<string, FieldValue>>): Promise<void>;
 

@@ -44,6 +44,10 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
     async listAccountsDueForPurge(before) {
       return (await db.selectFrom('accounts').selectAll().where('status', '=', 'deleting').where('deletion_requested_at', '<', before).orderBy('deletion_requested_at').execute()) as AccountRow[];
     },
+    async listAccountsScheduledForPurge(from) {
+      // The complement of listAccountsDueForPurge for the same instant: together they hold every `deleting` account with a request time.
+      return (await db.selectFrom('accounts').selectAll().where('status', '=', 'deleting').where('deletion_requested_at', '>=', from).orderBy('deletion_requested_at').execute()) as AccountRow[];
+    },
     async eraseAccount(id, placeholder, profileValues) {
       const profiles = (await db.selectFrom('profiles').select('id').where('account_id', '=', id).execute()).map((r) => r.id as string);
       const row: Record<string, unknown> = {};
