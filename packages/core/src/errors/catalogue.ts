@@ -8,7 +8,7 @@ export const errorCatalogue = {
   // request: the shape of the HTTP request itself
   'request.malformed_json': { status: 400, message: 'The request body is not valid JSON.' },
   'request.invalid_body': { status: 400, message: 'The request body must be a JSON object.' },
-  'request.invalid_utf8': { status: 400, message: 'The request body is not valid UTF-8.' },
+  'request.invalid_encoding': { status: 400, message: 'The request body is not valid UTF-8.' },
   'request.invalid_parameter': { status: 400, message: 'A query, path or header parameter is invalid.' },
   'request.body_too_large': { status: 413, message: 'The request body is larger than the limit.' },
   'request.unsupported_media_type': { status: 415, message: 'The request content type is not supported here.' },
@@ -91,6 +91,11 @@ export const errorCatalogue = {
   'webhook.invalid_endpoint': { status: 400, message: 'A webhook endpoint needs an http(s) URL and known event types.' },
   'webhook.not_found': { status: 404, message: 'There is no such webhook message.' },
 
+  // recovery: password reset and invitation links (issue 19)
+  'password_reset.invalid_token': { status: 400, message: 'The link is unknown, already used, or replaced by a newer one; ask for a new one.' },
+  'password_reset.token_expired': { status: 400, message: 'The link has expired; ask for a new one.' },
+  'invitation.not_pending': { status: 400, message: 'The account has a password already: it signs in, or recovers its password, instead.' },
+
   // vocabulary: the per-organization skill, investment-interest and tag lists
   'vocabulary.unknown_entry': { status: 400, message: 'There is no such entry in the organization\'s vocabulary.' },
   'vocabulary.name_taken': { status: 400, message: 'The vocabulary already has an entry with that name.' },
@@ -100,6 +105,10 @@ export const errorCatalogue = {
   'summary.rate_limited': { status: 429, message: 'Too many summaries generated; try again later.' },
   'summary.timeout': { status: 504, message: 'The summary provider did not answer in time.' },
   'summary.provider_failed': { status: 502, message: 'The summary provider failed.' },
+
+  // import: bulk import of members from a file (issue 19)
+  'import.malformed_row': { status: 400, message: 'The row cannot be read: it is not a CSV record with a cell for each column, or not a JSON object on one line.' },
+  'import.unsupported_hash': { status: 400, message: 'The password hash is in none of the supported formats: argon2id, argon2i, bcrypt ($2a$, $2b$, $2y$) or Django pbkdf2_sha256.' },
 
   // internal
   'internal.error': { status: 500, message: 'Something went wrong on our side.' },

@@ -74,22 +74,35 @@ function isRealDate(value: string): boolean {
 function jsonShape(value: unknown, depth: number, maxDepth: number): boolean {
   if (depth > maxDepth) return false;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+  if (typeof value === 'number') return Number.isFinite(value);
   if (Array.isArray(value)) return value.every((v) => jsonShape(v, depth + 1, maxDepth));
   if (typeof value === 'object') return Object.values(value as object).every((v) => jsonShape(v, depth + 1, maxDepth));
   return false;
 }
 
 /**
- * Whether every string and key of a JSON value can be stored exactly: no NUL (PostgreSQL's
- * text and jsonb cannot hold it) and no unpaired surrogate (no UTF-8 encodes one).
+ * Why a JSON value cannot be stored exactly as sent, if it cannot: a NUL (PostgreSQL's text
+ * and jsonb cannot hold it), an unpaired surrogate (no UTF-8 encodes one), or an integer
+ * beyond 2^53 (JSON.parse already rounded it, so what was sent is lost).
  */
-function jsonTextStorable(value: unknown): boolean {
-  const fine = (s: string) => s.isWellFormed() && !s.includes('\u0000');
-  if (typeof value === 'string') return fine(value);
-  if (Array.isArray(value)) return value.every(jsonTextStorable);
-  if (value !== null && typeof value === 'object') return Object.entries(value).every(([k, v]) => fine(k) && jsonTextStorable(v));
-  return true;
+function jsonUnstorable(value: unknown): ValueResult | undefined {
+  const text = (s: string) => (s.isWellFormed() && !s.includes('\u0000') ? undefined : fail('profile.invalid_characters', 'The value contains a NUL character or an unpaired surrogate.'));
+  if (typeof value === 'string') return text(value);
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value) ? fail('profile.out_of_range', `Integers must be within ±${Number.MAX_SAFE_INTEGER} to be kept exactly.`) : undefined;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const why = jsonUnstorable(v);
+      if (why) return why;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const why = text(k) ?? jsonUnstorable(v);
+      if (why) return why;
+    }
+  }
+  return undefined;
 }
 
 /** Copies JSON into null-prototype objects so no key (e.g. `__proto__`) can reach a prototype. */
@@ -236,9 +249,9 @@ export function compileValueParser(def: FieldDef): ValueParser {
     case 'json':
       return (raw) => {
         const maxDepth = def.maxDepth ?? 8;
-        // An integer beyond 2^53 was already rounded by JSON.parse: refused rather than kept changed.
-        if (!jsonShape(raw, 0, maxDepth)) return fail('profile.json_too_large', `The value must be JSON at most ${maxDepth} levels deep, with integers within ±${Number.MAX_SAFE_INTEGER}.`);
-        if (!jsonTextStorable(raw)) return fail('profile.invalid_characters', 'The value contains a NUL character or an unpaired surrogate.');
+        if (!jsonShape(raw, 0, maxDepth)) return fail('profile.json_too_large', `The value must be JSON at most ${maxDepth} levels deep.`);
+        const unstorable = jsonUnstorable(raw);
+        if (unstorable) return unstorable;
         const bytes = utf8.encode(JSON.stringify(raw)).length;
         if (def.maxBytes !== undefined && bytes > def.maxBytes) {
           return fail('profile.json_too_large', `The value may be at most ${def.maxBytes} bytes of JSON.`);

@@ -26,6 +26,14 @@ describe('registry walker: every validation rule class', () => {
       'top_domain_rank:profile.field_not_writable',
     ]);
   });
+  it('JSON fields hold only what can be stored exactly: NUL, unpaired surrogates and integers JSON.parse rounded are refused', () => {
+    assert.deepEqual(issueCodes({ company_info: { name: 'a\u0000b' } }), ['company_info:profile.invalid_characters']);
+    assert.deepEqual(issueCodes({ additional_data: ['\ud800'] }), ['additional_data:profile.invalid_characters']);
+    assert.deepEqual(issueCodes({ company_info: { ['k\u0000']: 1 } }), ['company_info:profile.invalid_characters']);
+    assert.deepEqual(issueCodes({ company_info: JSON.parse('{"n": 123456789012345678901234567890}') }), ['company_info:profile.out_of_range']);
+    assert.deepEqual(issueCodes({ company_info: JSON.parse('[9007199254740993]') }), ['company_info:profile.out_of_range']);
+    assert.deepEqual(accepted({ company_info: { n: 9007199254740991, f: 1.5, s: '\ufffd ok 😀' } })['company_info'], Object.assign(Object.create(null), { n: 9007199254740991, f: 1.5, s: '\ufffd ok 😀' }));
+  });
   it('null clears a nullable field; null on a non-nullable one → profile.field_not_nullable', () => {
     assert.deepEqual(accepted({ nickname: null, date_of_birth: null }), Object.assign(Object.create(null), { nickname: null, date_of_birth: null }));
     assert.deepEqual(issueCodes({ given_name: null, is_public: null }), ['given_name:profile.field_not_nullable', 'is_public:profile.field_not_nullable']);

@@ -73,7 +73,7 @@ class Utf8Check extends Transform {
     if (isUtf8(body) && (!this.form || isUtf8(percentDecoded(body)))) return done();
     const at = firstInvalidUtf8(isUtf8(body) ? percentDecoded(body) : body);
     const where = at ? ` (byte 0x${at.byte.toString(16).padStart(2, '0')} at offset ${at.offset}${isUtf8(body) ? ' once percent-decoded' : ''}: ${at.reason})` : '';
-    done(new ProfiledError('request.invalid_utf8', { message: `The request body is not valid UTF-8${where}.` }));
+    done(new ProfiledError('request.invalid_encoding', { message: `The request body is not valid UTF-8${where}.` }));
   }
 }
 

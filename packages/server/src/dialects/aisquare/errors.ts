@@ -62,7 +62,7 @@ export function renderDrfError(error: ProfiledError, request: FastifyRequest): R
     case 'request.method_not_allowed':
       return detail(`Method "${request.method}" not allowed.`, 405, { allow: 'GET, PATCH, HEAD' });
     case 'request.malformed_json':
-    case 'request.invalid_utf8':
+    case 'request.invalid_encoding':
       return detail(`JSON parse error - ${error.message}`);
     case 'request.unsupported_media_type':
       return detail(`Unsupported media type "${mediaTypeOf(request)}" in request.`);
