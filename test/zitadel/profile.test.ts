@@ -87,7 +87,7 @@ for (const backend of backends) {
       assert.deepEqual(sequences, Array.from({ length: 20 }, (_, i) => sequences[0]! + i));
     });
 
-    it('errors in gRPC-gateway form: 401 code 16, 403 code 7 for API keys, malformed JSON and 70 KiB bodies 400 code 3', async () => {
+    it('errors in gRPC-gateway form: 401 code 16, 403 code 7 for API keys, malformed JSON 400 code 3, a 70 KiB body 413 code 8 (RESOURCE_EXHAUSTED)', async () => {
       const none = await server.request('GET', PATH);
       assert.deepEqual([none.status, none.body.code], [401, 16]);
       const svc = await server.app.services.accounts.createAccount({ username: `svc-z-${Date.now()}`, kind: 'service' });
@@ -95,9 +95,9 @@ for (const backend of backends) {
       const denied = await server.request('PUT', PATH, { token: key, body: minnie });
       assert.deepEqual([denied.status, denied.body.code], [403, 7]);
       const before = await native();
-      for (const raw of ['{"firstName":', JSON.stringify({ ...minnie, displayName: 'x'.repeat(70 * 1024) })]) {
+      for (const [raw, status, code] of [['{"firstName":', 400, 3], [JSON.stringify({ ...minnie, displayName: 'x'.repeat(70 * 1024) }), 413, 8]] as const) {
         const res = await server.request('PUT', PATH, { token: user.token, raw, contentType: 'application/json' });
-        assert.deepEqual([res.status, res.body.code], [400, 3]);
+        assert.deepEqual([res.status, res.body.code], [status, code]);
       }
       const text = await server.request('PUT', PATH, { token: user.token, raw: 'x', contentType: 'text/plain' });
       assert.deepEqual([text.status, text.body.code], [400, 3]);
