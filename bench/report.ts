@@ -24,6 +24,8 @@ interface Report {
   readonly rows: readonly Row[];
   /** The directory scenarios' data: how many profiles were seeded, how many each query matches. */
   readonly directory?: { readonly profiles: number; readonly queries: readonly { readonly q: string; readonly matches: number }[] };
+  /** The bulk-import scenario (bench/import.ts). */
+  readonly import?: { readonly rows: number; readonly seconds: number; readonly rowsPerSecond: number; readonly targetSeconds: number };
 }
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '' : `${Math.round(x * 100)} %`);
@@ -51,6 +53,11 @@ export function formatTable(report: Report): string {
       continue;
     }
     lines.push(`| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${pct(r.ratio)} | ${r.p99Ratio ? `${r.p99Ratio.toFixed(1)}×` : ''} | ${verdict(r, report.targets)} |`);
+  }
+  if (report.import) {
+    const i = report.import;
+    const met = i.rows < 100_000 ? '' : i.seconds <= i.targetSeconds ? ' — meets' : ' — MISSES';
+    lines.push('', `import: ${i.rows} CSV rows by \`profiled import\` in ${i.seconds} s, ${i.rowsPerSecond} rows/s (target: 100 000 in ${i.targetSeconds} s)${met}`);
   }
   return lines.join('\n');
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, freePort, startPgCluster, type PgCluster } from '../test/support/pg-cluster.ts';
 import { probeDirectory } from './directory.ts';
+import { benchImport, type ImportFigures } from './import.ts';
 import { drive, type LoadResult } from './load.ts';
 import { formatTable, type Row } from './report.ts';
 import { loginScenario, refreshScenario, scenarios, type Scenario } from './scenarios.ts';
@@ -176,6 +177,15 @@ if (!args.only) {
 }
 
 const rssMb = peakRssMb(server.pid);
+
+// The bulk import (issue 19), into a database of its own: none of the scenarios above saw it.
+const IMPORT_NAME = 'profiled import (CSV, 100 000 rows)';
+let imported: ImportFigures | undefined;
+if (!args.only || IMPORT_NAME.includes(args.only)) {
+  const url = args.pg ? createDatabase(cluster!.url, 'bench_import') : `sqlite:${join(tmp, 'import.db')}`;
+  imported = await benchImport(root, tmp, url, smoke ? 1000 : 100_000, args.pg ? 120 : 60);
+  process.stdout.write(`  ${IMPORT_NAME}: ${imported.rows} rows in ${imported.seconds} s (${imported.rowsPerSecond} rows/s, target ${imported.targetSeconds} s for 100 000), created ${imported.summary.created}, failed ${imported.summary.failed.length}\n`);
+}
 const report = {
   date: new Date().toISOString(),
   database: args.pg ? 'postgres' : 'sqlite',
@@ -185,6 +195,7 @@ const report = {
   targets: { minRatio: 0.6, maxP99Ratio: 3, maxErrors: 0, maxPeakRssMb: 200 },
   rows,
   directory: { profiles: directoryCount, queries: directory },
+  ...(imported ? { import: imported } : {}),
 };
 process.stdout.write(`\n${formatTable(report)}\n`);
 // Only a full run replaces the committed latest*.json; smoke and --only runs go elsewhere.
@@ -192,4 +203,5 @@ const out = join(root, 'bench/results', smoke ? 'smoke.json' : args.only ? 'part
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`written to ${out}\n`);
 const failures = rows.filter((r) => r.targeted && !r.skipped && r.errors !== undefined && r.errors > 0);
+if (imported && (imported.summary.failed.length > 0 || imported.summary.created !== imported.rows)) failures.push({ name: IMPORT_NAME, targeted: true });
 process.exit(failures.length > 0 ? 1 : 0);

@@ -89,6 +89,7 @@ export interface FieldDef {
    * changes, in the same write.
    */
   readonly derivedFrom?: readonly string[];
+  /** Computes the value from the fields of `derivedFrom` (the only ones it is given). */
   readonly derive?: (values: Readonly<Record<string, FieldValue>>) => FieldValue;
 }
 

@@ -4,6 +4,7 @@ import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
 import { ProfiledError, type ErrorCode } from '@profiled/core';
 import type { PasswordPolicy } from '../storage/port.ts';
+import { verifyHash } from './foreign-hashes.ts';
 
 /** OWASP's minimum argon2id parameters (m=19 MiB, t=2, p=1). */
 const ARGON2 = { algorithm: 2 /* Algorithm.Argon2id, a const enum */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -24,10 +25,18 @@ export async function verifyPassword(hashed: string | null, password: string): P
     return false;
   }
   try {
-    return await verify(hashed, password);
+    return await verifyHash(hashed, password);
   } catch {
     return false;
   }
+}
+
+/** How every hash of ours begins; anything else (an imported hash, older parameters) is replaced at the next sign-in. */
+const OWN_PREFIX = `$argon2id$v=19$m=${ARGON2.memoryCost},t=${ARGON2.timeCost},p=${ARGON2.parallelism}$`;
+
+/** Whether a stored hash is not our argon2id with today's parameters (issue 19: imported hashes). */
+export function needsRehash(hashed: string): boolean {
+  return !hashed.startsWith(OWN_PREFIX);
 }
 
 export interface PasswordRules {

@@ -31,7 +31,7 @@ export interface VocabularyExpansion {
 }
 
 /** Which vocabulary each list field draws from; technical interests share the skills list. */
-const LIST_KIND = { skills: 'skill', investment_interests: 'investment_interest', technical_interests: 'skill' } as const;
+export const LIST_KIND = { skills: 'skill', investment_interests: 'investment_interest', technical_interests: 'skill' } as const;
 const NOUN: Record<VocabularyKind, string> = { skill: 'skill', investment_interest: 'investment interest', tag: 'tag' };
 const MAX_NAME = 100;
 const MAX_DESCRIPTION = 1000;

@@ -45,13 +45,19 @@ const fold = (term: string) => [...term].map((ch) => FOLD.map.get(ch) ?? ch).joi
  * A document's words as a tsvector with positions and one weight: split as above, lower-cased
  * and folded, a word over the lexeme limit left out (as to_tsvector does) rather than failing the write.
  * Words never hold a quote or a backslash (both are separators), so the literal is safe.
+ * The fold maps letters outside ASCII only, so text that is all ASCII once split (as many
+ * byte as characters) skips it, and an empty document is empty at once: the same vector,
+ * computed in less than half the time (it was most of the cost of inserting a profile).
  */
 const WORDS_FUNCTION = [
   'create or replace function profiled_search_words(doc text, weight text) returns tsvector',
   'language sql immutable parallel safe as $fn$',
+  "  select case when coalesce(doc, '') = '' then ''::tsvector else (",
   `  select coalesce(string_agg(${literal("'")} || w || ${literal("':")} || least(n, 16383) || weight, ' ')::tsvector, ''::tsvector)`,
-  `  from regexp_split_to_table(translate(lower(translate(coalesce(doc, ''), ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})), ${literal(FOLD.from)}, ${literal(FOLD.to)}), '\\s+') with ordinality as t(w, n)`,
+  `  from (select lower(translate(doc, ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})) as split) s,`,
+  `  regexp_split_to_table(case when octet_length(s.split) = char_length(s.split) then s.split else translate(s.split, ${literal(FOLD.from)}, ${literal(FOLD.to)}) end, '\\s+') with ordinality as t(w, n)`,
   "  where w <> '' and octet_length(w) < 2048",
+  '  ) end',
   '$fn$',
 ].join('\n');
 
@@ -66,6 +72,9 @@ export const postgresSearch: SearchCapability = {
     const parts = columns.map((c) => `${c === 'tags' ? ddl`profiled_search_words(${c}::text, ` : ddl`profiled_search_words(${c}, `}'${WEIGHTS[c] ?? 'C'}')`);
     await sql.raw(['alter table profiles add column search_vector tsvector generated always as (', parts.join(' || '), ') stored'].join('')).execute(db);
     await sql.raw('create index profiles_search_vector on profiles using gin (search_vector)').execute(db);
+  },
+  async replaceFunctions(db) {
+    await sql.raw(WORDS_FUNCTION).execute(db);
   },
   async rebuildIndex(db, columns) {
     await sql.raw('drop index if exists profiles_search_vector').execute(db);

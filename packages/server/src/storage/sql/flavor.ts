@@ -88,6 +88,8 @@ export interface SearchCapability {
   createIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
   /** Builds the index again over these columns, for a migration that changes how it splits words. */
   rebuildIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
+  /** Replaces the database functions the index is computed with by faster ones of the same results, keeping the index. */
+  replaceFunctions(db: Kysely<any>): Promise<void>;
   /**
    * Restricts a query over `profiles as p` to rows matching every term (as a prefix) and
    * selects `search_rank`, lower for better matches. Terms are letters and digits only.

@@ -3,11 +3,12 @@ import { ProfiledError } from '@profiled/core';
 import { sql, type Kysely } from 'kysely';
 import type { AccountRow, OrgRow, Repos } from '../port.ts';
 import { encodeValue, type SqlFlavor } from './flavor.ts';
+import { insertRows, KEYS_PER_QUERY } from './bulk.ts';
 import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type AccountRepos = Pick<
   Repos,
-  'insertOrg' | 'findOrg' | 'insertAccount' | 'findAccount' | 'findAccountByLogin' | 'isTaken' | 'updateAccount' | 'setPasswordHash'
+  'insertOrg' | 'findOrg' | 'insertAccount' | 'findAccount' | 'findAccountByLogin' | 'isTaken' | 'updateAccount' | 'setPasswordHash' | 'findAccountsByLogins' | 'upgradePasswordHash' | 'insertAccounts'
 >;
 
 const ACCOUNT_COLUMNS = ['id', 'username', 'email', 'kind', 'password_hash', 'status', 'default_org_id', 'created_at', 'updated_at', 'deletion_requested_at'] as const;
@@ -37,8 +38,10 @@ export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       return row ? toOrg(row) : undefined;
     },
     async insertAccount(a) {
+      const columns = Object.keys(a).filter((c) => a[c as keyof AccountRow] !== undefined);
+      const t = templates(`insertAccount:${columns.join(',')}`, () => db.insertInto('accounts').values(Object.fromEntries(columns.map((c) => [c, slot(c)]))));
       try {
-        await db.insertInto('accounts').values({ ...a }).execute();
+        await runTemplate(db, t, a as unknown as Record<string, unknown>);
       } catch (err) {
         throw uniqueViolation(err) ?? err;
       }
@@ -77,6 +80,30 @@ export function accountRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     },
     async setPasswordHash(id, hash, updatedAt) {
       await db.updateTable('accounts').set({ password_hash: hash, updated_at: updatedAt }).where('id', '=', id).execute();
+    },
+    async findAccountsByLogins(logins) {
+      const out: AccountRow[] = [];
+      for (let i = 0; i < logins.length; i += KEYS_PER_QUERY) {
+        const keys = logins.slice(i, i + KEYS_PER_QUERY);
+        // Both sides of the OR are served by the lower() indexes.
+        const rows = await accounts()
+          .where((eb) => eb.or([eb(sql`lower(username)`, 'in', keys), eb(sql`lower(email)`, 'in', keys)]))
+          .execute();
+        out.push(...(rows as AccountRow[]));
+      }
+      return out;
+    },
+    async insertAccounts(rows) {
+      const columns = ['id', 'username', 'email', 'kind', 'password_hash', 'status', 'default_org_id', 'created_at', 'updated_at'] as const;
+      try {
+        await insertRows(db, templates, 'accounts', columns, rows.map((a) => columns.map((c) => a[c])));
+      } catch (err) {
+        throw uniqueViolation(err) ?? err;
+      }
+    },
+    async upgradePasswordHash(id, from, to, updatedAt) {
+      const result = await db.updateTable('accounts').set({ password_hash: to, updated_at: updatedAt }).where('id', '=', id).where('password_hash', '=', from).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
 import { sql, type Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
 import { decodeValue, encodeValue, type ProfileQuery, type SqlFlavor } from './flavor.ts';
+import { insertRows, KEYS_PER_QUERY } from './bulk.ts';
 import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type ProfileRepos = Pick<
@@ -10,6 +11,9 @@ type ProfileRepos = Pick<
   | 'findProfile'
   | 'findProfileByNumber'
   | 'findProfileOf'
+  | 'findProfilesOfAccounts'
+  | 'insertProfiles'
+  | 'insertEvents'
   | 'listProfilesOf'
   | 'updateProfile'
   | 'listPublicProfiles'
@@ -119,18 +123,22 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
 
   return {
     async insertProfile(p) {
-      await db
-        .insertInto('profiles')
-        .values({
-          id: p.id,
-          account_id: p.account_id,
-          org_id: p.org_id,
-          version: p.version,
-          created_at: p.created_at,
-          updated_at: p.updated_at,
-          ...encode(p.values, profileFields),
-        })
-        .execute();
+      const row = Object.assign(encode(p.values, profileFields), { id: p.id, account_id: p.account_id, org_id: p.org_id, version: p.version, created_at: p.created_at, updated_at: p.updated_at });
+      const columns = Object.keys(row);
+      // Compiled once per set of columns (a bulk import inserts thousands with the same ones).
+      const t = templates(`insertProfile:${columns.join(',')}`, () => db.insertInto('profiles').values(Object.fromEntries(columns.map((c) => [c, slot(c)]))));
+      await runTemplate(db, t, row);
+    },
+    async insertProfiles(profiles) {
+      if (profiles.length === 0) return;
+      const fields = profileFields.filter((def) => Object.hasOwn(profiles[0]!.values, def.name));
+      const columns = ['id', 'account_id', 'org_id', 'version', 'created_at', 'updated_at', ...fields.map((d) => d.name)];
+      const rows = profiles.map((p) => [p.id, p.account_id, p.org_id, p.version, p.created_at, p.updated_at, ...fields.map((def) => encodeValue(f, def, p.values[def.name]!))]);
+      await insertRows(db, templates, 'profiles', columns, rows);
+    },
+    async insertEvents(events) {
+      const columns = ['profile_id', 'version', 'kind', 'actor_id', 'at', 'changes'];
+      await insertRows(db, templates, 'events', columns, events.map((e) => [e.profile_id, e.version, e.kind, e.actor_id, e.at, f.encodeJson(e.changes)]));
     },
     async findProfile(id, opts) {
       const lock = Boolean(opts?.lock && f.rowLocks);
@@ -148,6 +156,15 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     async findProfileOf(accountId, orgId) {
       const row = await baseQuery().where('p.account_id', '=', accountId).where('p.org_id', '=', orgId).executeTakeFirst();
       return row ? toRecord(row) : undefined;
+    },
+    async findProfilesOfAccounts(accountIds, orgId) {
+      const out: ProfileRecord[] = [];
+      // In chunks, for the reason findAccountsByLogins reads its keys in chunks.
+      for (let i = 0; i < accountIds.length; i += KEYS_PER_QUERY) {
+        const rows = await baseQuery().where('p.org_id', '=', orgId).where('p.account_id', 'in', accountIds.slice(i, i + KEYS_PER_QUERY)).execute();
+        out.push(...rows.map(toRecord));
+      }
+      return out;
     },
     async listProfilesOf(accountId) {
       const rows = await db
