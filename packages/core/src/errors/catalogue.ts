@@ -92,8 +92,8 @@ export const errorCatalogue = {
   'webhook.not_found': { status: 404, message: 'There is no such webhook message.' },
 
   // recovery: password reset and invitation links (issue 19)
-  'password_reset.invalid_token': { status: 400, message: 'The link is unknown, already used, or replaced by a newer one; ask for a new one.' },
-  'password_reset.token_expired': { status: 400, message: 'The link has expired; ask for a new one.' },
+  'recovery.invalid_token': { status: 400, message: 'The link is unknown, already used, or replaced by a newer one; ask for a new one.' },
+  'recovery.token_expired': { status: 400, message: 'The link has expired; ask for a new one.' },
   'invitation.not_pending': { status: 400, message: 'The account has a password already: it signs in, or recovers its password, instead.' },
 
   // vocabulary: the per-organization skill, investment-interest and tag lists

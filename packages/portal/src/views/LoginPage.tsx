@@ -30,6 +30,8 @@ export function LoginPage() {
           <p className="form-error" role="alert">{error}</p>
           <div className="actions">
             <button type="button" onClick={() => void beginSignIn('/profile/personal')}>Sign in again</button>
+            {/* A server page (no script needed), like the sign-in page it sits beside. */}
+            <a href="/account/forgot-password">Forgot your password?</a>
           </div>
         </>
       ) : (

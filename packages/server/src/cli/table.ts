@@ -1,7 +1,9 @@
 import type { Command } from './command.ts';
 import { accountCommands } from './commands-accounts.ts';
+import { inviteCommands } from './commands-invite.ts';
 import { clientCommands } from './commands-clients.ts';
 import { deliveryCommands } from './commands-delivery.ts';
+import { importCommands } from './commands-import.ts';
 import { lifecycleCommands } from './commands-lifecycle.ts';
 import { serverCommands } from './commands-server.ts';
 import { vocabCommands } from './commands-vocab.ts';
@@ -12,7 +14,7 @@ import { vocabCommands } from './commands-vocab.ts';
  * the commands-*.ts file of its area and list it there; a new group also wants a line in
  * {@link groups}. test/cli-help.test.ts asks each listed command for its help.
  */
-export const commands: readonly Command[] = [...serverCommands, ...accountCommands, ...clientCommands, ...vocabCommands, ...lifecycleCommands, ...deliveryCommands];
+export const commands: readonly Command[] = [...serverCommands, ...accountCommands, ...inviteCommands, ...importCommands, ...clientCommands, ...vocabCommands, ...lifecycleCommands, ...deliveryCommands];
 
 /** What each group of subcommands is about, for `profiled <group> --help`. */
 export const groups: Readonly<Record<string, string>> = {

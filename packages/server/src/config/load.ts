@@ -56,6 +56,10 @@ export interface Config {
   readonly deletionGraceDays: number;
   readonly verificationCodeTtlSeconds: number;
   readonly verificationMaxAttempts: number;
+  /** Seconds a password-reset link is good for (issue 19). */
+  readonly passwordResetTtlSeconds: number;
+  /** Seconds an invitation's set-password link is good for. */
+  readonly invitationTtlSeconds: number;
   /** The fields a person's new value must be proven for before it applies: `email` (default), `mobile_phone` (opt-in). */
   readonly verifyChanges: readonly string[];
   /** An outside OpenID Provider whose access tokens are accepted (its exact `iss`); unset: none. */
@@ -154,6 +158,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     deletionGraceDays: int('DELETION_GRACE_DAYS', 14, 0, 365),
     verificationCodeTtlSeconds: int('VERIFICATION_CODE_TTL', 900, 30, 86_400),
     verificationMaxAttempts: int('VERIFICATION_MAX_ATTEMPTS', 5, 1, 100),
+    passwordResetTtlSeconds: int('PASSWORD_RESET_TTL', 1800, 60, 86_400),
+    invitationTtlSeconds: int('INVITATION_TTL', 604_800, 3600, 90 * 86_400),
     verifyChanges: verifyChanges(env['VERIFY_CHANGES'], problems),
     oidcTrustedIssuer: env['OIDC_TRUSTED_ISSUER']?.trim() || undefined,
     oidcTrustedAudience: env['OIDC_TRUSTED_AUDIENCE']?.trim() || undefined,

@@ -25,6 +25,7 @@ import { registerMetrics } from './metrics.ts';
 import { oauthRoutes } from './oauth.ts';
 import { oidcRoutes } from './oidc.ts';
 import { undoRoutes } from './undo-page.ts';
+import { recoveryPages } from './recovery-pages.ts';
 import { openApiOptions } from './openapi.ts';
 import { createMailTransport } from '../delivery/mail.ts';
 import { createSmsTransport } from '../delivery/sms.ts';
@@ -159,6 +160,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const hooks = createAuthHooks(services);
   await server.register(oidcRoutes, { services, issuer: config.issuer, authenticate: hooks.authenticate });
   await server.register(undoRoutes, { services });
+  await server.register(recoveryPages, { services, issuer: config.issuer });
   const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };
   for (const dialect of dialects) await server.register(dialectPlugin(dialect, ctx), dialect.prefix ? { prefix: dialect.prefix } : {});
 

@@ -58,7 +58,7 @@ ${hidden}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}${input.username ? ' autofocus' : ''}>
 </div>
-<div class="actions"><button type="submit">Sign in</button></div>
+<div class="actions"><button type="submit">Sign in</button><a href="/account/forgot-password?next=${encodeURIComponent(`/oauth/v2/authorize?${new URLSearchParams(input.params).toString()}`)}">Forgot your password?</a></div>
 </form>`,
   );
 }
@@ -82,4 +82,8 @@ input[aria-invalid=true]{border:2px solid var(--error)}
 :focus-visible{outline:3px solid #f0a500;outline-offset:2px}
 button{font:inherit;padding:.55rem 1.1rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 .form-error{margin:0;padding:.75rem 1rem;border-left:4px solid var(--error);background:#fdecea;color:var(--error)}
+a{color:var(--accent)}.actions{display:flex;flex-wrap:wrap;gap:.75rem 1.25rem;align-items:center}.aside{margin:1.5rem 0 0}
+.field-error{margin:0;color:var(--error);font-weight:600}
+.rules{margin:0 0 1.25rem;padding:.75rem 1rem;border:1px solid var(--line);border-radius:6px;background:#fff}.rules h2{font-size:1rem;margin:0 0 .25rem}.rules ul{margin:0;padding-left:1.25rem}
+strong{overflow-wrap:anywhere}
 `;

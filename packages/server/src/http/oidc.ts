@@ -1,10 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import { ProfiledError } from '@profiled/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Services } from '../service/index.ts';
 import type { OAuthClientRow } from '../storage/port.ts';
 import { challengeFor } from './bearer.ts';
+import { createCsrf } from './csrf.ts';
 import { toProfiledError } from './framework-errors.ts';
 import { errorPage, LOGIN_CSS, LOGIN_CSS_PATH, loginPage, signedOutPage } from './login-page.ts';
 import { findClient, refreshCookie } from './oauth-portal.ts';
@@ -28,16 +28,6 @@ function withParams(uri: string, params: Record<string, string | undefined>): st
   for (const [k, v] of Object.entries(params)) if (v !== undefined) u.searchParams.set(k, v);
   return u.toString();
 }
-
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...rest] = part.trim().split('=');
-    if (k === name) return rest.join('=');
-  }
-  return undefined;
-}
-
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * OpenID Connect for Profiled's accounts (authorization code + PKCE S256, OIDC Core §3.1):
@@ -79,12 +69,8 @@ export async function oidcRoutes(app: FastifyInstance, opts: { services: Service
     return { ok: true, client, redirectUri, scope, carried };
   }
 
-  const csrfFor = (request: FastifyRequest, reply: FastifyReply) => {
-    const existing = cookieValue(request.headers.cookie, CSRF_COOKIE);
-    const token = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
-    reply.header('set-cookie', `${CSRF_COOKIE}=${token}; Path=/oauth/v2; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
-    return token;
-  };
+  const csrf = createCsrf({ cookie: CSRF_COOKIE, path: '/oauth/v2', issuer });
+  const csrfFor = csrf.issue;
 
   const schema = (summary: string, description: string) => ({ schema: { tags: ['oauth'], summary, description } });
 
@@ -101,12 +87,7 @@ export async function oidcRoutes(app: FastifyInstance, opts: { services: Service
     if (typeof p !== 'object') throw new ProfiledError('auth.invalid_request');
     const checked = await check(request, p);
     if (!checked.ok) return 'page' in checked ? html(reply, 400, errorPage('Sign-in cannot continue', checked.page)) : reply.redirect(checked.redirect, 303);
-    const cookie = cookieValue(request.headers.cookie, CSRF_COOKIE);
-    // Our pages send `Referrer-Policy: no-referrer`, under which browsers send `Origin: null`
-    // for a form post; the CSRF token (double-submit, SameSite=Strict cookie) is the guard.
-    const origin = request.headers.origin;
-    const originOk = !origin || origin === 'null' || origin === new URL(issuer).origin || origin === `${request.protocol}://${request.host}`;
-    if (!cookie || !p['csrf_token'] || !sameSecret(cookie, p['csrf_token']) || !originOk) {
+    if (!csrf.valid(request, p['csrf_token'])) {
       return html(reply, 403, errorPage('Sign-in cannot continue', 'The form expired or was not sent from this site. Go back to the application and start again.'));
     }
     const again = (status: number, error: string) =>

@@ -13,6 +13,8 @@ export interface CreateAccountInput {
   readonly org?: string | null;
   readonly kind?: AccountKind;
   readonly displayName?: string | null;
+  /** An invitation (issue 19): a person without a password yet, who sets one through the mailed link. */
+  readonly invited?: boolean;
 }
 
 /** Operator operations: organizations, accounts and API keys (the CLI's and admins'). */
@@ -58,7 +60,7 @@ export function createAccountService(deps: ServiceDeps) {
       if (!parsed.ok) throw validationFailed(parsed.issues);
       const values = parsed.changes as Record<string, FieldValue> & { username: string; email: string | null; kind: AccountKind };
       if (kind !== 'service' && !values.email) throw validationFailed([{ field: 'email', code: 'profile.field_required', message: 'An email address is required.' }]);
-      if (!input.password && kind !== 'service') throw validationFailed([{ field: 'password', code: 'password.required', message: 'A password is required.' }]);
+      if (!input.password && kind !== 'service' && !input.invited) throw validationFailed([{ field: 'password', code: 'password.required', message: 'A password is required.' }]);
       if (input.password) deps.passwords.check(input.password, resolvePolicy(org.settings.password_policy), { username: values.username, email: values.email });
       for (const field of ['username', 'email'] as const) {
         const value = values[field];

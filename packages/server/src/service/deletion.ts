@@ -97,6 +97,8 @@ export function createDeletionService(deps: ServiceDeps) {
         const at = now.toISOString();
         await storage.transaction(async (tx) => {
           await tx.eraseAccount(account.id, { username: `deleted-${account.id}`, at }, defaults);
+          // Reset and invitation links (issue 19) are credentials of the person: gone with them.
+          await tx.deleteAccountTokensOf(account.id);
           await enqueueWebhookEvent(tx, at, 'account.deleted', { account_id: account.id, profile_ids: entry.profiles });
         });
       }

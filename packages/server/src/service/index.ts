@@ -15,6 +15,9 @@ import { createExportService } from './export.ts';
 import { createNotificationService } from './notifications.ts';
 import { createWebhookService } from './webhooks.ts';
 import { createVerificationService } from './verification.ts';
+import { createRecoveryService } from './recovery.ts';
+import { createInvitationService } from './invitations.ts';
+import { createImportService } from './import/index.ts';
 import type { ServiceDeps } from './types.ts';
 
 /** Every service over one set of dependencies. */
@@ -22,11 +25,12 @@ export function createServices(deps: ServiceDeps) {
   const profiles = createProfileService(deps);
   const sessions = createSessionService(deps);
   const vocabularies = createVocabularyService(deps, profiles);
+  const accounts = createAccountService(deps);
   return {
     profiles,
     sessions,
     oidc: createOidcService(deps, sessions),
-    accounts: createAccountService(deps),
+    accounts,
     countries: createCountryService(),
     directory: createDirectoryService(deps),
     markdown: { renderSummary },
@@ -40,6 +44,9 @@ export function createServices(deps: ServiceDeps) {
     verification: createVerificationService(deps),
     accountInfo: createAccountInfoService(deps),
     adminProfiles: createAdminProfileService(deps),
+    imports: createImportService(deps),
+    recovery: createRecoveryService(deps),
+    invitations: createInvitationService(deps, accounts),
   };
 }
 

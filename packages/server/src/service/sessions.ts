@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProfiledError } from '@profiled/core';
-import { verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/tokens.ts';
 import type { AccountRow, Repos } from '../storage/port.ts';
 import { createExternalAccounts } from './external-accounts.ts';
@@ -60,6 +60,10 @@ export function createSessionService(deps: ServiceDeps) {
       throw invalidGrant();
     }
     await throttle.clear([keys[0]!]);
+    // An imported hash (bcrypt, Django's PBKDF2, argon2 with other parameters) becomes ours now that the password is known.
+    if (account.password_hash && needsRehash(account.password_hash)) {
+      await storage.repos.upgradePasswordHash(account.id, account.password_hash, await hashPassword(password), clock.now().toISOString());
+    }
     // A sign-in during the deletion grace period restores the account (issue 10).
     if (account.status === 'deleting') await storage.repos.setAccountStatus(account.id, 'active', null, clock.now().toISOString());
     const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));

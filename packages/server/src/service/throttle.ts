@@ -1,4 +1,5 @@
 import { ProfiledError, type ErrorCode } from '@profiled/core';
+import type { Repos } from '../storage/port.ts';
 import type { ServiceDeps } from './types.ts';
 
 interface Limits {
@@ -27,9 +28,10 @@ export function throttleGuardFor(deps: Pick<ServiceDeps, 'storage' | 'clock'>, l
         }
       }
     },
-    async fail(keys: readonly string[]): Promise<void> {
+    /** Counts a hit against each key; `repos` is a transaction's, for a hit that commits with it. */
+    async fail(keys: readonly string[], repos: Repos = storage.repos): Promise<void> {
       const now = clock.now().getTime();
-      for (const key of keys) await storage.repos.hitRateLimit(key, windowMs, now);
+      for (const key of keys) await repos.hitRateLimit(key, windowMs, now);
     },
     async clear(keys: readonly string[]): Promise<void> {
       for (const key of keys) await storage.repos.clearRateLimit(key);

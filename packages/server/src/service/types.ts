@@ -40,6 +40,9 @@ export interface LifecycleSettings {
   readonly verificationMaxAttempts: number;
   /** Which of `email` and `mobile_phone` a person's write keeps pending until its code (VERIFY_CHANGES). */
   readonly verifyChanges: readonly string[];
+  /** Seconds a password-reset link is good for (issue 19), and an invitation's. */
+  readonly passwordResetTtlSeconds: number;
+  readonly invitationTtlSeconds: number;
 }
 
 export interface ThrottleSettings extends SummarySettings, LifecycleSettings {

@@ -228,6 +228,9 @@ export interface LifecycleRepos {
   findChangeUndo(hash: string): Promise<ChangeUndoRow | undefined>;
 }
 
+import type { AccountTokenRepos } from './account-token-rows.ts';
+export type { AccountTokenPurpose, AccountTokenRepos, AccountTokenRow } from './account-token-rows.ts';
+
 /** Accounts known by an outside identity provider's subject (OIDC_TRUSTED_ISSUER). */
 export interface ExternalIdentityRepos {
   findExternalIdentity(issuer: string, subject: string): Promise<{ account_id: string; last_seen_at: string } | undefined>;
@@ -237,8 +240,23 @@ export interface ExternalIdentityRepos {
   listExternalIdentitiesOf(accountId: string): Promise<{ issuer: string; subject: string; created_at: string; last_seen_at: string }[]>;
 }
 
+/** What a bulk import (issue 19) reads in bulk, and the sign-in's upgrade of an imported hash. */
+export interface ImportRepos {
+  /** Accounts whose username or email, lower-cased, is one of `logins` (given lower-cased). */
+  findAccountsByLogins(logins: readonly string[]): Promise<AccountRow[]>;
+  /** The profiles in `orgId` of these accounts (at most one each). */
+  findProfilesOfAccounts(accountIds: readonly string[], orgId: string): Promise<ProfileRecord[]>;
+  /** Replaces the password hash only if it is still `from` (a password changed meanwhile wins); false otherwise. */
+  upgradePasswordHash(id: string, from: string, to: string, updatedAt: string): Promise<boolean>;
+  /** {@link Repos.insertAccount} for many, a few statements in all; a taken username or email fails them all. */
+  insertAccounts(accounts: readonly AccountRow[]): Promise<void>;
+  /** {@link Repos.insertProfile} for many profiles with the same fields given. */
+  insertProfiles(profiles: readonly Parameters<Repos['insertProfile']>[0][]): Promise<void>;
+  insertEvents(events: readonly EventRow[]): Promise<void>;
+}
+
 /** The operations, usable inside and outside a transaction. */
-export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos {
+export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos, AccountTokenRepos, ImportRepos {
   insertOrg(org: OrgRow): Promise<void>;
   findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
 

@@ -94,6 +94,7 @@ export function CredentialsPage() {
       <div className="actions">
         <button type="submit" disabled={saving}>{saving ? 'Changing…' : 'Change password'}</button>
       </div>
+      <p className="hint"><a href="/account/forgot-password">Forgot your password?</a> We mail you a link to set a new one.</p>
     </form>
   );
 }

@@ -8,6 +8,8 @@ import { summaryRoutes } from './routes-summary.ts';
 import { followRoutes } from './routes-follows.ts';
 import { meRoutes } from './routes-me.ts';
 import { publicRoutes } from './routes-public.ts';
+import { recoveryRoutes } from './routes-recovery.ts';
+import { invitationRoutes } from './routes-invitations.ts';
 
 /** Profiled's own API: canonical names, JSON merge patch, ETags, RFC 9457 problems. */
 export const nativeDialect: Dialect = {
@@ -23,6 +25,8 @@ export const nativeDialect: Dialect = {
     summaryRoutes(scope, ctx);
     adminRoutes(scope, ctx);
     notificationRoutes(scope, ctx);
+    invitationRoutes(scope, ctx);
+    recoveryRoutes(scope, ctx);
   },
   renderError: renderProblem,
 };

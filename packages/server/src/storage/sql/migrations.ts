@@ -292,6 +292,33 @@ export const migrations: readonly Migration[] = [
       await f.search.rebuildIndex(db, SEARCH_COLUMNS);
     },
   },
+  {
+    // Single-use links (issue 19): password reset and invitation, stored only as a SHA-256.
+    name: '0009_account_tokens',
+    async up(db, f) {
+      const t = f.types;
+      await db.schema
+        .createTable('account_tokens')
+        .addColumn('id', t.text, (c) => c.primaryKey())
+        .addColumn('purpose', t.text, (c) => c.notNull())
+        .addColumn('account_id', t.text, (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+        .addColumn('token_hash', t.text, (c) => c.notNull().unique())
+        .addColumn('expires_at', t.text, (c) => c.notNull())
+        .addColumn('used_at', t.text)
+        .addColumn('created_at', t.text, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('account_tokens_account').on('account_tokens').columns(['account_id', 'purpose']).execute();
+    },
+  },
+  {
+    // PostgreSQL: the word split of 0008 folded diacritics over every document, even all-ASCII
+    // ones it cannot change, and was most of a profile insert's cost (a bulk import of 100 000
+    // members, issue 19). The same function, skipping that fold; the vectors are unchanged.
+    name: '0010_search_words_ascii',
+    async up(db, f) {
+      await f.search.replaceFunctions(db);
+    },
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */

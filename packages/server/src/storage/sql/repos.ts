@@ -11,6 +11,7 @@ import { externalIdentityRepos } from './repos-external.ts';
 import { oauthRepos } from './repos-oauth.ts';
 import { vocabularyRepos } from './repos-vocabularies.ts';
 import { lifecycleRepos } from './repos-lifecycle.ts';
+import { accountTokenRepos } from './repos-account-tokens.ts';
 
 type Group = (db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache) => Partial<Repos>;
 
@@ -23,6 +24,7 @@ const GROUPS: readonly Group[] = [
   (db) => externalIdentityRepos(db),
   (db, f) => vocabularyRepos(db, f),
   (db, f, reg, t) => lifecycleRepos(db, f, reg, t),
+  (db) => accountTokenRepos(db),
 ];
 
 /**
@@ -39,7 +41,7 @@ let groupOf: Map<string | symbol, number> | undefined;
 /**
  * The repositories of one transaction, each group built on its first use. Building all of
  * them (some 150 closures, spread into one object) for every transaction was 9 % of a
- * PATCH's CPU, and a transaction uses two or three of the eight groups.
+ * PATCH's CPU, and a transaction uses two or three of the nine groups.
  */
 export function transactionRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache): Repos {
   groupOf ??= new Map(GROUPS.flatMap((make, i) => Object.keys(make(db, flavor, reg, templates)).map((name) => [name, i] as const)));
