@@ -19,10 +19,11 @@ const cell = (v: unknown) => {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-async function writeCsv(path: string, rows: number): Promise<void> {
+/** Writes members `from` to `from + rows - 1` (bench/directory.ts's people, with unique logins) to a CSV. */
+export async function writeMembersCsv(path: string, rows: number, from = 0): Promise<void> {
   const out = createWriteStream(path);
   out.write(`${COLUMNS.join(',')}\n`);
-  for (let j = 0; j < rows; j++) {
+  for (let j = from; j < from + rows; j++) {
     const p: Record<string, unknown> = { ...directoryProfile(j), email: `member${j}@import.bench.example`, username: `member${j}`, password_hash: j % 4 === 0 ? BCRYPT : '' };
     if (!out.write(`${COLUMNS.map((c) => cell(p[c])).join(',')}\n`)) await once(out, 'drain');
   }
@@ -38,17 +39,24 @@ export interface ImportFigures {
   readonly summary: { created: number; updated: number; unchanged: number; failed: unknown[] };
 }
 
+/** Runs `profiled import --org ORG FILE` as an operator does (the bin's wrapper), timed from start to exit. */
+export async function runImport(root: string, databaseUrl: string, org: string, file: string): Promise<{ seconds: number; summary: ImportFigures['summary'] }> {
+  const started = Date.now();
+  const child = spawn(join(root, 'packages/server/bin/profiled'), ['import', '--org', org, file], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  const seconds = (Date.now() - started) / 1000;
+  if (code !== 0) throw new Error(`profiled import --org ${org} exited ${code}: ${stdout.slice(0, 500)} ${stderr.slice(-500)}`);
+  return { seconds, summary: JSON.parse(stdout) as ImportFigures['summary'] };
+}
+
 /** Writes `rows` members to a CSV in `dir`, imports them into `databaseUrl`, and times it. */
 export async function benchImport(root: string, dir: string, databaseUrl: string, rows: number, targetSeconds: number): Promise<ImportFigures> {
   const file = join(dir, 'import.csv');
-  await writeCsv(file, rows);
-  const started = Date.now();
-  const child = spawn(join(root, 'packages/server/bin/profiled'), ['import', '--org', 'default', file], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  const [code] = (await once(child, 'exit')) as [number];
-  const seconds = (Date.now() - started) / 1000;
-  if (code !== 0) throw new Error(`profiled import exited ${code}: ${stdout.slice(0, 500)}`);
-  const summary = JSON.parse(stdout) as ImportFigures['summary'];
+  await writeMembersCsv(file, rows);
+  const { seconds, summary } = await runImport(root, databaseUrl, 'default', file);
   return { rows, seconds: Math.round(seconds * 10) / 10, rowsPerSecond: Math.round(rows / seconds), targetSeconds, summary };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, freePort, startPgCluster, type PgCluster } from '../test/support/pg-cluster.ts';
 import { probeDirectory } from './directory.ts';
+import { benchDirectoryScale, formatScale, type ScaleReport } from './directory-scale.ts';
 import { benchImport, type ImportFigures } from './import.ts';
 import { drive, type LoadResult } from './load.ts';
 import { formatTable, type Row } from './report.ts';
@@ -88,22 +89,26 @@ process.stdout.write(`seeding ${accountCount} signed-in accounts and ${directory
 const seeded = await seed(databaseUrl, accountCount, base, { directoryProfiles: directoryCount, log: (line) => process.stdout.write(`${line}\n`) });
 const accounts = seeded.accounts;
 
-// Started as `npm start` starts it: the bin's wrapper, with its heap settings (PROFILED_HEAP_MB).
-const server = spawn(join(root, 'packages/server/bin/profiled'), ['serve'], {
-  env: {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: base,
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
-    LOGIN_MAX_FAILURES_PER_IP: '1000000',
-    MAIL_DIR: join(tmp, 'mail'),
-    SMS_DIR: join(tmp, 'sms'),
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-children.push(server);
+/** `profiled serve` as `npm start` starts it: the bin's wrapper, with its heap settings (PROFILED_HEAP_MB). */
+function startProfiled(url: string, at: number): ChildProcess {
+  const child = spawn(join(root, 'packages/server/bin/profiled'), ['serve'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(at),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${at}`,
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
+      LOGIN_MAX_FAILURES_PER_IP: '1000000',
+      MAIL_DIR: join(tmp, 'mail'),
+      SMS_DIR: join(tmp, 'sms'),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+const server = startProfiled(databaseUrl, port);
 await waitFor(`${base}/healthz`);
 const documented = new Set(Object.keys(((await (await fetch(`${base}/openapi.json`)).json()) as { paths: object }).paths).map((p) => p.replace(/\{[^}]+\}/g, ':p')));
 
@@ -186,6 +191,33 @@ if (!args.only || IMPORT_NAME.includes(args.only)) {
   imported = await benchImport(root, tmp, url, smoke ? 1000 : 100_000, args.pg ? 120 : 60);
   process.stdout.write(`  ${IMPORT_NAME}: ${imported.rows} rows in ${imported.seconds} s (${imported.rowsPerSecond} rows/s, target ${imported.targetSeconds} s for 100 000), created ${imported.summary.created}, failed ${imported.summary.failed.length}\n`);
 }
+// The directory at scale (issue 20), on a database and a server of its own; the others stop first.
+server.kill('SIGTERM');
+baselineProc.kill('SIGTERM');
+const SCALE_NAME = 'directory at scale';
+let scale: ScaleReport | undefined;
+if (!args.only || SCALE_NAME.includes(args.only)) {
+  const scaleUrl = args.pg ? createDatabase(cluster!.url, 'bench_scale') : `sqlite:${join(tmp, 'scale.db')}`;
+  const scalePort = await freePort();
+  scale = await benchDirectoryScale({
+    root,
+    issuer: `http://127.0.0.1:${scalePort}`,
+    dir: tmp,
+    databaseUrl: scaleUrl,
+    pg: args.pg!,
+    smoke,
+    connections,
+    seconds,
+    measure,
+    log: (line) => process.stdout.write(`${line}\n`),
+    async serve(url) {
+      const at = scalePort;
+      const child = startProfiled(url, at);
+      await waitFor(`http://127.0.0.1:${at}/healthz`);
+      return { base: `http://127.0.0.1:${at}`, peakRssMb: () => peakRssMb(child.pid), stop: () => child.kill('SIGTERM') };
+    },
+  });
+}
 const report = {
   date: new Date().toISOString(),
   database: args.pg ? 'postgres' : 'sqlite',
@@ -196,12 +228,14 @@ const report = {
   rows,
   directory: { profiles: directoryCount, queries: directory },
   ...(imported ? { import: imported } : {}),
+  ...(scale ? { directoryScale: scale } : {}),
 };
-process.stdout.write(`\n${formatTable(report)}\n`);
+process.stdout.write(`\n${formatTable(report)}\n${scale ? `\n${formatScale(scale)}\n` : ''}`);
 // Only a full run replaces the committed latest*.json; smoke and --only runs go elsewhere.
 const out = join(root, 'bench/results', smoke ? 'smoke.json' : args.only ? 'partial.json' : `latest${args.pg ? '-pg' : ''}.json`);
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`written to ${out}\n`);
 const failures = rows.filter((r) => r.targeted && !r.skipped && r.errors !== undefined && r.errors > 0);
 if (imported && (imported.summary.failed.length > 0 || imported.summary.created !== imported.rows)) failures.push({ name: IMPORT_NAME, targeted: true });
+if (scale && (scale.import.failed > 0 || [...scale.rows, ...scale.mixed].some((r) => r.errors > 0))) failures.push({ name: SCALE_NAME, targeted: true });
 process.exit(failures.length > 0 ? 1 : 0);

@@ -22,7 +22,18 @@ await build({
   banner: { js: "import { createRequire as __profiledCreateRequire } from 'node:module';\nconst require = __profiledCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
-process.stdout.write('built packages/server/dist/profiled.mjs\n');
+// The directory's reader threads (storage/sqlite/readers.ts) load this file beside the bundle.
+await build({
+  entryPoints: [`${root}packages/server/src/storage/sqlite/search-worker.ts`],
+  outfile: `${root}packages/server/dist/search-worker.mjs`,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+process.stdout.write('built packages/server/dist/profiled.mjs and search-worker.mjs\n');
 
 // Vite is loaded only here, so the server never pulls the build tool in at run time.
 const vite = await import('vite');

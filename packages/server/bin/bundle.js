@@ -18,8 +18,11 @@ function newestSource(dir) {
   return newest;
 }
 
+// The directory's reader threads run this file beside the bundle (storage/sqlite/readers.ts).
+const worker = join(here, '..', 'dist', 'search-worker.mjs');
+
 export function bundleIsFresh() {
-  if (!existsSync(bundle)) return false;
+  if (!existsSync(bundle) || !existsSync(worker)) return false;
   const built = statSync(bundle).mtimeMs;
   return sources.every((dir) => !existsSync(dir) || newestSource(dir) <= built);
 }

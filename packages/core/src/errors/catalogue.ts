@@ -106,6 +106,9 @@ export const errorCatalogue = {
   'summary.timeout': { status: 504, message: 'The summary provider did not answer in time.' },
   'summary.provider_failed': { status: 502, message: 'The summary provider failed.' },
 
+  // directory: the member directory
+  'directory.busy': { status: 503, message: 'Too many searches are waiting; try again in a moment.' },
+
   // import: bulk import of members from a file (issue 19)
   'import.malformed_row': { status: 400, message: 'The row cannot be read: it is not a CSV record with a cell for each column, or not a JSON object on one line.' },
   'import.unsupported_hash': { status: 400, message: 'The password hash is in none of the supported formats: argon2id, argon2i, bcrypt ($2a$, $2b$, $2y$) or Django pbkdf2_sha256.' },

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 /**
  * Configuration: the only module that reads `process.env`. Every variable is parsed and
  * checked here, all problems are reported together at start-up, and the result is frozen.
@@ -9,6 +10,10 @@ export interface Config {
   readonly databaseUrl: string;
   /** `NORMAL` (default) or `FULL`; see the README's durability note. */
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** SQLite: threads running directory searches, each with a read-only connection (0: on the main connection). */
+  readonly searchThreads: number;
+  /** SQLite: searches that may wait for a thread; one more answers 503 with Retry-After. */
+  readonly searchQueue: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The token issuer (`iss`) and the base of absolute URLs. */
   readonly issuer: string;
@@ -125,6 +130,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     port,
     databaseUrl,
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL'] as const),
+    searchThreads: int('SEARCH_THREADS', availableParallelism(), 0, 64),
+    searchQueue: int('SEARCH_QUEUE', 256, 0, 100_000),
     logLevel: oneOf('LOG_LEVEL', defaults.logLevel ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     issuer,
     audience: str('TOKEN_AUDIENCE', 'profiled'),

@@ -69,7 +69,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const clock = deps.clock ?? systemClock;
   const registry = compileRegistry(deps.registry ?? defaultRegistry);
   const logger = createLogger(config.logLevel, deps.logDestination);
-  const storage = await openStorage({ url: config.databaseUrl, registry, sqliteSynchronous: config.sqliteSynchronous, now: () => clock.now().toISOString() });
+  const storage = await openStorage({ url: config.databaseUrl, registry, sqliteSynchronous: config.sqliteSynchronous, searchThreads: config.searchThreads, searchQueue: config.searchQueue, now: () => clock.now().toISOString() });
   try {
     const report = await storage.migrate();
     if (report.applied.length || report.addedColumns.length) logger.info({ migration: report }, 'database migrated');

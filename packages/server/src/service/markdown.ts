@@ -20,7 +20,28 @@ const ALLOWED = {
   },
 };
 
+/**
+ * Rendered summaries by their Markdown: rendering and sanitising is a pure function of the
+ * text, and a directory page renders twenty or more of them (it was most of a search's CPU
+ * time). Bounded by the characters held, Markdown and HTML together (some 8 MB at most),
+ * oldest entry out first.
+ */
+const rendered = new Map<string, string>();
+const MAX_CHARS = 4_000_000;
+let held = 0;
+
 export function renderSummary(markdown: string | null | undefined): string {
   if (!markdown) return '';
-  return sanitizeHtml(md.render(markdown), ALLOWED);
+  let html = rendered.get(markdown);
+  if (html === undefined) {
+    html = sanitizeHtml(md.render(markdown), ALLOWED);
+    rendered.set(markdown, html);
+    held += markdown.length + html.length;
+    while (held > MAX_CHARS) {
+      const [oldest, oldHtml] = rendered.entries().next().value as [string, string];
+      rendered.delete(oldest);
+      held -= oldest.length + oldHtml.length;
+    }
+  }
+  return html;
 }

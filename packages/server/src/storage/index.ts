@@ -5,6 +5,9 @@ export interface OpenStorageOptions {
   readonly url: string;
   readonly registry: CompiledRegistry;
   readonly sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** SQLite: directory search threads and the queue before them (SEARCH_THREADS, SEARCH_QUEUE). */
+  readonly searchThreads?: number;
+  readonly searchQueue?: number;
   readonly now: () => string;
 }
 
@@ -16,7 +19,7 @@ export async function openStorage(opts: OpenStorageOptions): Promise<Storage> {
   if (opts.url.startsWith('sqlite:')) {
     const { createSqliteStorage } = await import('./sqlite/index.ts');
     const path = opts.url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    return createSqliteStorage({ path: path || './data/profiled.db', synchronous: opts.sqliteSynchronous, registry: opts.registry, now: opts.now });
+    return createSqliteStorage({ path: path || './data/profiled.db', synchronous: opts.sqliteSynchronous, registry: opts.registry, now: opts.now, ...(opts.searchThreads !== undefined ? { searchThreads: opts.searchThreads } : {}), ...(opts.searchQueue !== undefined ? { searchQueue: opts.searchQueue } : {}) });
   }
   if (/^postgres(ql)?:\/\//.test(opts.url)) {
     const { createPostgresStorage } = await import('./postgres/index.ts');

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { ddl } from '../sql/ddl.ts';
 import type { SearchCapability } from '../sql/flavor.ts';
 
@@ -81,14 +81,38 @@ export const postgresSearch: SearchCapability = {
     await sql.raw('alter table profiles drop column if exists search_vector').execute(db);
     await postgresSearch.createIndex(db, columns);
   },
-  match(query, terms) {
+  async createDirectoryIndex(db) {
+    // btree_gin lets one GIN index hold the org beside the words (a trusted extension:
+    // the database owner may create it). Partial: private profiles are not in it at all.
+    await sql.raw('create extension if not exists btree_gin').execute(db);
+    await sql.raw('create index profiles_directory_search on profiles using gin (org_id, search_vector) where is_public').execute(db);
+    await sql.raw('drop index if exists profiles_search_vector').execute(db);
+    await sql.raw('create index profiles_directory_names on profiles (org_id, display_name, id) where is_public').execute(db);
+    // Few accounts are not active: the listing leaves them out with an anti-join on this list.
+    await sql.raw("create index accounts_not_active on accounts (id) where status <> 'active'").execute(db);
+  },
+  matches(db, scope, { terms, tag }) {
+    let q = listedIn(db, scope.orgId);
+    if (tag) q = q.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${tag.toLowerCase()})`);
+    if (terms.length === 0) return q;
     // Terms are lower-cased letters and digits only, so no quote can occur; still bound.
     const tsquery = terms.map((t) => `'${fold(t)}':*`).join(' & ');
-    return query
-      .where(sql<boolean>`p.search_vector @@ cast(${tsquery} as tsquery)`)
-      .select(sql<number>`-ts_rank_cd(p.search_vector, cast(${tsquery} as tsquery))`.as('search_rank'));
+    return q.where(sql<boolean>`p.search_vector @@ cast(${tsquery} as tsquery)`).select(sql<number>`-ts_rank_cd(p.search_vector, cast(${tsquery} as tsquery))`.as('search_rank'));
   },
-  hasTag(query, tag) {
-    return query.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${tag.toLowerCase()})`);
+  listed(db, scope, after) {
+    const q = listedIn(db, scope.orgId);
+    return after ? q.where(sql<boolean>`(p.display_name, p.id) > (${after.name}, ${after.id})`) : q;
   },
 };
+
+/**
+ * The org's listed profiles: public (a literal, so the planner matches the partial indexes)
+ * and not of an account that is not active (an anti-join on the short list of those).
+ */
+const listedIn = (db: Kysely<any>, orgId: string) =>
+  db
+    .selectFrom('profiles as p')
+    .select(['p.id as page_id', 'p.display_name as page_name'])
+    .where('p.org_id', '=', orgId)
+    .where(sql<boolean>`p.is_public`)
+    .where(sql<boolean>`not exists (select 1 from accounts a where a.id = p.account_id and a.status <> 'active')`);

@@ -83,18 +83,36 @@ export function decodeValue(flavor: SqlFlavor, def: FieldDef, raw: unknown): Fie
 
 export type ProfileQuery = SelectQueryBuilder<any, any, any>;
 
+/** What a directory search asks for: every term as a prefix, and a tag. */
+export interface DirectoryFilter {
+  readonly terms: readonly string[];
+  readonly tag?: string;
+}
+
+/** One org's part of the directory index: its id, and its number (migration 0011), which scopes index keys. */
+export interface DirectoryScope {
+  readonly orgId: string;
+  readonly orgNumber: number;
+}
+
 export interface SearchCapability {
-  /** Creates the index over these profile columns and keeps it in step with every write. */
+  /** Creates the index over these profile columns and keeps it in step with every write (migration 0003). */
   createIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
   /** Builds the index again over these columns, for a migration that changes how it splits words. */
   rebuildIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
   /** Replaces the database functions the index is computed with by faster ones of the same results, keeping the index. */
   replaceFunctions(db: Kysely<any>): Promise<void>;
   /**
-   * Restricts a query over `profiles as p` to rows matching every term (as a prefix) and
-   * selects `search_rank`, lower for better matches. Terms are letters and digits only.
+   * Replaces the index of migration 0003 by one that holds each org apart and only the
+   * profiles the directory lists (public, of an active account), so that a search reads the
+   * org searched and nothing else (migration 0011). Kept in step with every write.
    */
-  match(query: ProfileQuery, terms: readonly string[]): ProfileQuery;
-  /** Restricts a query over `profiles as p` to rows whose tags include `tag`, ignoring case. */
-  hasTag(query: ProfileQuery, tag: string): ProfileQuery;
+  createDirectoryIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
+  /**
+   * The org's listed profiles matching the filter, narrow: `page_id`, `page_name` and, with
+   * terms, `search_rank` (lower for better matches). Terms are letters and digits only.
+   */
+  matches(db: Kysely<any>, scope: DirectoryScope, filter: DirectoryFilter): ProfileQuery;
+  /** The org's listed profiles as `page_id`, `page_name`, after the (name, id) keyset when given. */
+  listed(db: Kysely<any>, scope: DirectoryScope, after?: { readonly name: string; readonly id: string }): ProfileQuery;
 }

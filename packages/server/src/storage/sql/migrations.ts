@@ -319,6 +319,16 @@ export const migrations: readonly Migration[] = [
       await f.search.replaceFunctions(db);
     },
   },
+  {
+    // The directory at scale (issue 20): the org and the visibility filters move inside the
+    // index, so a search reads the org searched, not the installation. Orgs get numbers,
+    // which scope SQLite's index keys.
+    name: '0011_directory_scoped',
+    async up(db, f) {
+      await f.addSequenceColumn(db, 'orgs', 'number');
+      await f.search.createDirectoryIndex(db, SEARCH_COLUMNS);
+    },
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */

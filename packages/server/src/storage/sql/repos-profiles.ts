@@ -1,7 +1,7 @@
 import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
-import { decodeValue, encodeValue, type ProfileQuery, type SqlFlavor } from './flavor.ts';
+import { decodeValue, encodeValue, type DirectoryFilter, type DirectoryScope, type ProfileQuery, type SqlFlavor } from './flavor.ts';
 import { insertRows, KEYS_PER_QUERY } from './bulk.ts';
 import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
@@ -27,8 +27,16 @@ type ProfileRepos = Pick<
   | 'listEvents'
 >;
 
+/**
+ * Runs a directory query (a search, a count, a listing): on the storage's connection, or,
+ * where the storage has them, on reader threads with connections of their own.
+ */
+export type DirectoryReader = (query: CompiledQuery) => Promise<Record<string, unknown>[]>;
+
+const onConnection = (db: Kysely<any>): DirectoryReader => async (query) => (await db.executeQuery<Record<string, unknown>>(query)).rows;
+
 /** Profile, event and follow queries, shared by every SQL backend. */
-export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): ProfileRepos {
+export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache(), read: DirectoryReader = onConnection(db)): ProfileRepos {
   const profileFields = reg.storedProfileFields;
   const accountFields = reg.storedAccountFields;
   const selection = [
@@ -47,14 +55,6 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     const row: Record<string, unknown> = {};
     for (const def of allowed) if (Object.hasOwn(changes, def.name)) row[def.name] = encodeValue(f, def, changes[def.name]!);
     return row;
-  };
-
-  /** The member directory's rows: public profiles of active accounts in one org, matching the terms and tag. */
-  const directory = (q: ProfileQuery, orgId: string, opts: { terms: readonly string[]; tag?: string }) => {
-    let out = q.where('p.org_id', '=', orgId).where('p.is_public', '=', f.encodeBoolean(true)).where('a.status', '=', 'active');
-    if (opts.tag) out = f.search.hasTag(out, opts.tag);
-    if (opts.terms.length > 0) out = f.search.match(out, opts.terms);
-    return out;
   };
 
   const toRecord = (row: Record<string, unknown>): ProfileRecord => {
@@ -88,22 +88,44 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         eb.selectFrom('pending_changes').select((e) => e.fn.countAll().as('n')).whereRef('profile_id', '=', 'p.id').as('pending_count'),
       ]);
 
-  const countMatches = async (orgId: string, opts: { terms: readonly string[]; tag?: string }) => {
-    const ids = db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select('p.id') as unknown as ProfileQuery;
-    const q = directory(ids, orgId, opts);
-    const row = await db.selectFrom(q.as('m')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+  const orgNumbers = new Map<string, number>();
+  /** Where the org's part of the index is; undefined for an org that does not exist. */
+  const scopeOf = async (orgId: string): Promise<DirectoryScope | undefined> => {
+    let orgNumber = orgNumbers.get(orgId);
+    if (orgNumber === undefined) {
+      const row = await db.selectFrom('orgs').select('number').where('id', '=', orgId).executeTakeFirst();
+      if (!row) return undefined;
+      // An org's number never changes.
+      orgNumber = Number(row.number);
+      orgNumbers.set(orgId, orgNumber);
+    }
+    return { orgId, orgNumber };
+  };
+
+  const countMatches = async (orgId: string, filter: DirectoryFilter) => {
+    const scope = await scopeOf(orgId);
+    if (!scope) return 0;
+    const [row] = await read(db.selectFrom(f.search.matches(db, scope, filter).as('m')).select((eb) => eb.fn.countAll().as('n')).compile());
+    return Number(row?.['n'] ?? 0);
+  };
+
+  /** Only the page's rows read whole, with their follow counts, in the order of `page`. */
+  const wholeRows = (page: ProfileQuery, ranked: boolean, withTotal: boolean) => {
+    let q = (baseQuery() as ProfileQuery).innerJoin(page.as('page'), 'page.page_id', 'p.id');
+    if (withTotal) q = q.select('page.page_total');
+    if (ranked) q = q.orderBy('page.search_rank');
+    return q.orderBy('page.page_name').orderBy('p.id');
   };
 
   /**
    * A page of matches: ranked and sorted as (id, rank, name) alone, then only the page's rows
-   * read whole with their follow counts. Sorting whole rows cost a search a quarter of the
-   * directory's worth of correlated subqueries and wide sorter records. `withTotal` adds the
-   * count of every match from the same pass.
+   * read whole. `withTotal` adds the count of every match from the same pass.
    */
-  const searchPage = async (orgId: string, opts: { terms: readonly string[]; tag?: string; offset: number; limit: number }, withTotal: boolean) => {
+  const searchPage = async (orgId: string, opts: DirectoryFilter & { offset: number; limit: number }, withTotal: boolean) => {
+    const scope = await scopeOf(orgId);
+    if (!scope) return [];
     const ranked = opts.terms.length > 0;
-    const narrow = directory(db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select(['p.id as page_id', 'p.display_name as page_name']) as ProfileQuery, orgId, opts);
+    const narrow = f.search.matches(db, scope, opts);
     let page: ProfileQuery;
     if (withTotal) {
       // One level up: SQLite refuses bm25() beside a window function in one SELECT.
@@ -112,13 +134,9 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       page = page.orderBy('m.page_name').orderBy('m.page_id');
     } else {
       page = ranked ? narrow.orderBy('search_rank') : narrow;
-      page = page.orderBy('p.display_name').orderBy('p.id');
+      page = page.orderBy('page_name').orderBy('page_id');
     }
-    page = page.offset(opts.offset).limit(opts.limit);
-    let q = (baseQuery() as ProfileQuery).innerJoin(page.as('page'), 'page.page_id', 'p.id');
-    if (withTotal) q = q.select('page.page_total');
-    if (ranked) q = q.orderBy('page.search_rank');
-    return (await q.orderBy('page.page_name').orderBy('p.id').execute()) as Record<string, unknown>[];
+    return read(wholeRows(page.offset(opts.offset).limit(opts.limit), ranked, withTotal).compile());
   };
 
   return {
@@ -192,13 +210,10 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       await runTemplate(db, t, values);
     },
     async listPublicProfiles(orgId, opts) {
-      let q = directory(baseQuery() as ProfileQuery, orgId, { terms: [] });
-      if (opts.after) {
-        const { name, id } = opts.after;
-        q = q.where((eb) => eb.or([eb('p.display_name', '>', name), eb.and([eb('p.display_name', '=', name), eb('p.id', '>', id)])]));
-      }
-      const rows = await q.orderBy('p.display_name').orderBy('p.id').limit(opts.limit).execute();
-      return rows.map(toRecord);
+      const scope = await scopeOf(orgId);
+      if (!scope) return [];
+      const page = f.search.listed(db, scope, opts.after).orderBy('page_name').orderBy('page_id').limit(opts.limit);
+      return (await read(wholeRows(page, false, false).compile())).map(toRecord);
     },
     async searchPublicProfiles(orgId, opts) {
       return (await searchPage(orgId, opts, false)).map(toRecord);

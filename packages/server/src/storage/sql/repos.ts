@@ -5,7 +5,7 @@ import { accountRepos } from './repos-accounts.ts';
 import { credentialRepos } from './repos-credentials.ts';
 import type { SqlFlavor } from './flavor.ts';
 import { createTemplateCache, type TemplateCache } from './prepared.ts';
-import { profileRepos } from './repos-profiles.ts';
+import { profileRepos, type DirectoryReader } from './repos-profiles.ts';
 import { followRepos } from './repos-follows.ts';
 import { externalIdentityRepos } from './repos-external.ts';
 import { oauthRepos } from './repos-oauth.ts';
@@ -13,11 +13,11 @@ import { vocabularyRepos } from './repos-vocabularies.ts';
 import { lifecycleRepos } from './repos-lifecycle.ts';
 import { accountTokenRepos } from './repos-account-tokens.ts';
 
-type Group = (db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache) => Partial<Repos>;
+type Group = (db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache, read?: DirectoryReader) => Partial<Repos>;
 
 const GROUPS: readonly Group[] = [
   (db, f, reg, t) => accountRepos(db, f, reg, t),
-  (db, f, reg, t) => profileRepos(db, f, reg, t),
+  (db, f, reg, t, read) => profileRepos(db, f, reg, t, read),
   (db, _f, _reg, t) => credentialRepos(db, t),
   (db) => followRepos(db),
   (db) => oauthRepos(db),
@@ -29,10 +29,11 @@ const GROUPS: readonly Group[] = [
 
 /**
  * All repositories over one Kysely handle (the pool, or a transaction). `templates` is the
- * storage's cache of compiled hot-path queries, shared by every handle.
+ * storage's cache of compiled hot-path queries, shared by every handle; `read` runs the
+ * directory's queries (by default on `db`).
  */
-export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): Repos {
-  return Object.assign({}, ...GROUPS.map((make) => make(db, flavor, reg, templates))) as Repos;
+export function createRepos(db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache(), read?: DirectoryReader): Repos {
+  return Object.assign({}, ...GROUPS.map((make) => make(db, flavor, reg, templates, read))) as Repos;
 }
 
 /** Which group defines each repository method; learnt from the first handle built. */

@@ -10,6 +10,8 @@ import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos, transactionRepos } from '../sql/repos.ts';
 import { ddl } from '../sql/ddl.ts';
+import type { DirectoryReader } from '../sql/repos-profiles.ts';
+import { createReaderPool, type ReaderPool } from './readers.ts';
 
 export interface SqliteOptions {
   /** File path, or `:memory:`. */
@@ -17,6 +19,13 @@ export interface SqliteOptions {
   readonly synchronous: 'NORMAL' | 'FULL';
   readonly registry: CompiledRegistry;
   readonly now: () => string;
+  /**
+   * Threads that run the directory's queries, each with a read-only connection (default: one
+   * per core); 0 runs them on the main connection, as an in-memory database always does.
+   */
+  readonly searchThreads?: number;
+  /** Searches that may wait for a thread before one more is refused (503). */
+  readonly searchQueue?: number;
 }
 
 const flavor: SqlFlavor = {
@@ -92,7 +101,13 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
   };
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
   const templates = createTemplateCache();
-  const repos = createRepos(db, flavor, opts.registry, templates);
+  // The readers open the file once the schema is there: after migrate(), on the first search.
+  let readers: ReaderPool | undefined;
+  const threaded = opts.path !== ':memory:' && opts.searchThreads !== 0;
+  const read: DirectoryReader | undefined = threaded
+    ? (query) => (readers ??= createReaderPool({ path: opts.path, ...(opts.searchThreads ? { threads: opts.searchThreads } : {}), ...(opts.searchQueue !== undefined ? { queue: opts.searchQueue } : {}) })).read(query)
+    : undefined;
+  const repos = createRepos(db, flavor, opts.registry, templates, read);
 
   return {
     capabilities: { name: 'sqlite', rowLocks: false },
@@ -104,6 +119,7 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await readers?.close();
       await db.destroy();
     },
   };

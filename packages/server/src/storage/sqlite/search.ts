@@ -25,15 +25,75 @@ export const sqliteSearch: SearchCapability = {
     // unicode61 already splits at every character that is not a letter or a digit.
     await sql.raw("insert into profile_search(profile_search) values ('rebuild')").execute(db);
   },
-  match(query, terms) {
+  async createDirectoryIndex(db, columns) {
+    for (const t of ['profiles_search_insert', 'profiles_search_delete', 'profiles_search_update']) await sql.raw(ddl`drop trigger if exists ${t}`).execute(db);
+    await sql.raw('drop table if exists profile_search').execute(db);
+    for (const statement of directoryIndexDdl(columns)) await sql.raw(statement).execute(db);
+  },
+  matches(db, scope, { terms, tag }) {
+    if (terms.length === 0) {
+      const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', scope.orgNumber);
+      return tag ? q.where(hasTag(tag)) : q;
+    }
     // Each term quoted (no FTS syntax can slip through) and matched as a prefix; all must match.
     const expression = terms.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' ');
-    return query
-      .innerJoin('profile_search', (join) => join.on(sql`profile_search.rowid`, '=', sql`p.rowid`))
-      .where(sql<boolean>`profile_search match ${expression}`)
-      .select(sql<number>`bm25(profile_search, 10.0, 4.0, 4.0, 3.0, 1.0, 5.0)`.as('search_rank'));
+    const first = scope.orgNumber * KEY_SPAN;
+    const q = db
+      .selectFrom('directory_search')
+      .innerJoin('directory_entries as e', (join) => join.on('e.key', '=', sql`directory_search.rowid`))
+      .select(['e.profile_id as page_id', 'e.name as page_name', sql<number>`bm25(directory_search, 10.0, 4.0, 4.0, 3.0, 1.0, 5.0)`.as('search_rank')])
+      .where(sql<boolean>`directory_search match ${expression}`)
+      // A range of rowids: FTS5 seeks to the org's part of each word's list and stops after it.
+      .where(sql`directory_search.rowid`, '>=', first)
+      .where(sql`directory_search.rowid`, '<', first + KEY_SPAN);
+    return tag ? q.where(hasTag(tag)) : q;
   },
-  hasTag(query, tag) {
-    return query.where(sql<boolean>`exists (select 1 from json_each(p.tags) where lower(json_each.value) = ${tag.toLowerCase()})`);
+  listed(db, scope, after) {
+    const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', scope.orgNumber);
+    return after ? q.where(sql<boolean>`(e.name, e.profile_id) > (${after.name}, ${after.id})`) : q;
   },
 };
+
+/** Index keys are `org number × 2³² + profile number`: each org's profiles are one range of keys. */
+const KEY_SPAN = 2 ** 32;
+
+const hasTag = (tag: string) => sql<boolean>`exists (select 1 from profiles p, json_each(p.tags) where p.id = e.profile_id and lower(json_each.value) = ${tag.toLowerCase()})`;
+
+/**
+ * The directory's index (migration 0011). `directory_search` is a contentless FTS5 table
+ * (the text stays in `profiles`) whose rowid is the key above, so a search of one org is a
+ * range of every word's list; `directory_entries` holds each key's profile id and name, for
+ * the tie-break by name and the listing by name, in a row narrow enough to read for every
+ * match. Both hold exactly the listed profiles (public, of an active account), as
+ * `directory_rows` defines them. Triggers keep them in step within each writing statement:
+ * a profile is taken out and put back (when listed) whenever its visibility, its number or
+ * an indexed column changes, and all of an account's profiles when its status does. A new
+ * profile is indexed when the number trigger of migration 0004 gives it its number.
+ */
+function directoryIndexDdl(columns: readonly string[]): string[] {
+  const indexed = columns.map((c) => `p.${c}`);
+  // `which` is one of the constant id lists below, never input; columns go through ddl.
+  const refresh = (which: string) => [
+    `delete from directory_search where rowid in (select key from directory_entries where profile_id in (${which}));`,
+    `delete from directory_entries where profile_id in (${which});`,
+    ddl`insert into directory_search(rowid, ${columns}) select key, ${columns} from directory_rows` + ` where profile_id in (${which});`,
+    `insert into directory_entries(key, org_number, profile_id, name) select key, org_number, profile_id, name from directory_rows where profile_id in (${which});`,
+  ].join(' ');
+  return [
+    ddl`create virtual table directory_search using fts5(${columns}, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+    'create table directory_entries (key integer primary key, org_number integer not null, profile_id text not null unique, name text)',
+    'create index directory_entries_names on directory_entries (org_number, name, profile_id)',
+    [
+      'create view directory_rows as select o.number * 4294967296 + p.number as key, o.number as org_number, p.id as profile_id, p.display_name as name,',
+      ddl`${indexed}`,
+      "from profiles p join accounts a on a.id = p.account_id join orgs o on o.id = p.org_id where p.is_public = 1 and a.status = 'active' and p.number is not null",
+    ].join(' '),
+    ddl`insert into directory_search(rowid, ${columns}) select key, ${columns} from directory_rows`,
+    'insert into directory_entries(key, org_number, profile_id, name) select key, org_number, profile_id, name from directory_rows',
+    // A row inserted with its number; without one (the usual case) the number trigger's update indexes it.
+    `create trigger directory_profile_insert after insert on profiles when new.number is not null and new.is_public = 1 begin ${refresh('new.id')} end`,
+    ddl`create trigger directory_profile_update after update of is_public, number, org_id, account_id, ${columns} on profiles when old.is_public = 1 or new.is_public = 1 begin ` + `${refresh('old.id, new.id')} end`,
+    'create trigger directory_profile_delete after delete on profiles when old.is_public = 1 begin delete from directory_search where rowid in (select key from directory_entries where profile_id = old.id); delete from directory_entries where profile_id = old.id; end',
+    `create trigger directory_account_status after update of status on accounts when old.status <> new.status begin ${refresh('select id from profiles where account_id = new.id')} end`,
+  ];
+}
