@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { ddl } from '../sql/ddl.ts';
 import type { SearchCapability } from '../sql/flavor.ts';
+import { slot } from '../sql/prepared.ts';
 
 /** The weight of each searchable column: the name counts most, the summary least. */
 const WEIGHTS: Record<string, 'A' | 'B' | 'C'> = { display_name: 'A', position: 'B', company_name: 'B', tags: 'B', business_area: 'C', summary: 'C' };
@@ -91,17 +92,26 @@ export const postgresSearch: SearchCapability = {
     // Few accounts are not active: the listing leaves them out with an anti-join on this list.
     await sql.raw("create index accounts_not_active on accounts (id) where status <> 'active'").execute(db);
   },
-  matches(db, scope, { terms, tag }) {
-    let q = listedIn(db, scope.orgId);
-    if (tag) q = q.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${tag.toLowerCase()})`);
-    if (terms.length === 0) return q;
-    // Terms are lower-cased letters and digits only, so no quote can occur; still bound.
-    const tsquery = terms.map((t) => `'${fold(t)}':*`).join(' & ');
-    return q.where(sql<boolean>`p.search_vector @@ cast(${tsquery} as tsquery)`).select(sql<number>`-ts_rank_cd(p.search_vector, cast(${tsquery} as tsquery))`.as('search_rank'));
+  matches(db, { ranked, tag }) {
+    let q = listedIn(db);
+    if (tag) q = q.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${slot('tag')})`);
+    if (!ranked) return q;
+    const tsquery = sql`cast(${slot('match')} as tsquery)`;
+    return q.where(sql<boolean>`p.search_vector @@ ${tsquery}`).select(sql<number>`-ts_rank_cd(p.search_vector, ${tsquery})`.as('search_rank'));
   },
-  listed(db, scope, after) {
-    const q = listedIn(db, scope.orgId);
-    return after ? q.where(sql<boolean>`(p.display_name, p.id) > (${after.name}, ${after.id})`) : q;
+  listed(db, after) {
+    const q = listedIn(db);
+    return after ? q.where(sql<boolean>`(p.display_name, p.id) > (${slot('after_name')}, ${slot('after_id')})`) : q;
+  },
+  directoryValues({ orgId }, { terms, tag }, after) {
+    return {
+      org: orgId,
+      // Terms are lower-cased letters and digits only, so no quote can occur; still bound.
+      match: terms.map((t) => `'${fold(t)}':*`).join(' & '),
+      tag: tag?.toLowerCase(),
+      after_name: after?.name,
+      after_id: after?.id,
+    };
   },
 };
 
@@ -109,10 +119,10 @@ export const postgresSearch: SearchCapability = {
  * The org's listed profiles: public (a literal, so the planner matches the partial indexes)
  * and not of an account that is not active (an anti-join on the short list of those).
  */
-const listedIn = (db: Kysely<any>, orgId: string) =>
+const listedIn = (db: Kysely<any>) =>
   db
     .selectFrom('profiles as p')
     .select(['p.id as page_id', 'p.display_name as page_name'])
-    .where('p.org_id', '=', orgId)
+    .where('p.org_id', '=', slot('org'))
     .where(sql<boolean>`p.is_public`)
     .where(sql<boolean>`not exists (select 1 from accounts a where a.id = p.account_id and a.status <> 'active')`);

@@ -109,10 +109,14 @@ export interface SearchCapability {
    */
   createDirectoryIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
   /**
-   * The org's listed profiles matching the filter, narrow: `page_id`, `page_name` and, with
-   * terms, `search_rank` (lower for better matches). Terms are letters and digits only.
+   * The org's listed profiles matching a filter of this shape, narrow: `page_id`,
+   * `page_name` and, when ranked (there are terms), `search_rank`, lower for better matches.
+   * Its values are slots (prepared.ts), filled from {@link directoryValues}: the SQL of a
+   * shape never changes, so it is built and compiled once.
    */
-  matches(db: Kysely<any>, scope: DirectoryScope, filter: DirectoryFilter): ProfileQuery;
-  /** The org's listed profiles as `page_id`, `page_name`, after the (name, id) keyset when given. */
-  listed(db: Kysely<any>, scope: DirectoryScope, after?: { readonly name: string; readonly id: string }): ProfileQuery;
+  matches(db: Kysely<any>, shape: { readonly ranked: boolean; readonly tag: boolean }): ProfileQuery;
+  /** The org's listed profiles as `page_id`, `page_name`, after the (name, id) keyset when `after`. */
+  listed(db: Kysely<any>, after: boolean): ProfileQuery;
+  /** The slot values of {@link matches} and {@link listed} for this org and filter. Terms are letters and digits only. */
+  directoryValues(scope: DirectoryScope, filter: DirectoryFilter, after?: { readonly name: string; readonly id: string }): Record<string, unknown>;
 }

@@ -36,7 +36,11 @@ export type TemplateCache = ReturnType<typeof createTemplateCache>;
 
 /** Runs a template with values for its slots; every other parameter is kept as compiled. */
 export async function runTemplate<R = Record<string, unknown>>(db: Kysely<any>, t: Template, values: Readonly<Record<string, unknown>>): Promise<{ rows: R[]; affected: number }> {
-  const parameters = t.parameters.map((p) => (typeof p === 'string' && p.startsWith(SLOT) ? values[p.slice(SLOT.length)] : p));
-  const result = await db.executeQuery<R>(CompiledQuery.raw(t.sql, parameters));
+  const result = await db.executeQuery<R>(bindTemplate(t, values));
   return { rows: result.rows as R[], affected: Number(result.numAffectedRows ?? 0) };
+}
+
+/** A template's query with values in its slots, to run on a connection of the caller's choosing. */
+export function bindTemplate(t: Template, values: Readonly<Record<string, unknown>>): CompiledQuery {
+  return CompiledQuery.raw(t.sql, t.parameters.map((p) => (typeof p === 'string' && p.startsWith(SLOT) ? values[p.slice(SLOT.length)] : p)));
 }

@@ -1,9 +1,9 @@
 import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
 import { decodeValue, encodeValue, type DirectoryFilter, type DirectoryScope, type ProfileQuery, type SqlFlavor } from './flavor.ts';
 import { insertRows, KEYS_PER_QUERY } from './bulk.ts';
-import { createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
+import { bindTemplate, createTemplateCache, runTemplate, slot, type TemplateCache } from './prepared.ts';
 
 type ProfileRepos = Pick<
   Repos,
@@ -102,10 +102,16 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     return { orgId, orgNumber };
   };
 
+  /** A directory query of a shape, compiled once, run by `read` with this org's and filter's values. */
+  const readDirectory = async (key: string, build: () => Compilable, values: Readonly<Record<string, unknown>>) => read(bindTemplate(templates(`directory:${key}`, build), values));
+  const shapeOf = (filter: DirectoryFilter) => ({ ranked: filter.terms.length > 0, tag: filter.tag !== undefined });
+  const shapeKey = (shape: { ranked: boolean; tag: boolean }) => `${shape.ranked ? 'ranked' : 'all'}:${shape.tag ? 'tag' : ''}`;
+
   const countMatches = async (orgId: string, filter: DirectoryFilter) => {
     const scope = await scopeOf(orgId);
     if (!scope) return 0;
-    const [row] = await read(db.selectFrom(f.search.matches(db, scope, filter).as('m')).select((eb) => eb.fn.countAll().as('n')).compile());
+    const shape = shapeOf(filter);
+    const [row] = await readDirectory(`count:${shapeKey(shape)}`, () => db.selectFrom(f.search.matches(db, shape).as('m')).select((eb) => eb.fn.countAll().as('n')), f.search.directoryValues(scope, filter));
     return Number(row?.['n'] ?? 0);
   };
 
@@ -124,19 +130,22 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
   const searchPage = async (orgId: string, opts: DirectoryFilter & { offset: number; limit: number }, withTotal: boolean) => {
     const scope = await scopeOf(orgId);
     if (!scope) return [];
-    const ranked = opts.terms.length > 0;
-    const narrow = f.search.matches(db, scope, opts);
-    let page: ProfileQuery;
-    if (withTotal) {
-      // One level up: SQLite refuses bm25() beside a window function in one SELECT.
-      page = db.selectFrom(narrow.as('m')).selectAll('m').select(sql<number>`count(*) over ()`.as('page_total')) as ProfileQuery;
-      if (ranked) page = page.orderBy('m.search_rank');
-      page = page.orderBy('m.page_name').orderBy('m.page_id');
-    } else {
-      page = ranked ? narrow.orderBy('search_rank') : narrow;
-      page = page.orderBy('page_name').orderBy('page_id');
-    }
-    return read(wholeRows(page.offset(opts.offset).limit(opts.limit), ranked, withTotal).compile());
+    const shape = shapeOf(opts);
+    const build = () => {
+      const narrow = f.search.matches(db, shape);
+      let page: ProfileQuery;
+      if (withTotal) {
+        // One level up: SQLite refuses bm25() beside a window function in one SELECT.
+        page = db.selectFrom(narrow.as('m')).selectAll('m').select(sql<number>`count(*) over ()`.as('page_total')) as ProfileQuery;
+        if (shape.ranked) page = page.orderBy('m.search_rank');
+        page = page.orderBy('m.page_name').orderBy('m.page_id');
+      } else {
+        page = shape.ranked ? narrow.orderBy('search_rank') : narrow;
+        page = page.orderBy('page_name').orderBy('page_id');
+      }
+      return wholeRows(page.offset(slot<number>('offset')).limit(slot<number>('limit')), shape.ranked, withTotal);
+    };
+    return readDirectory(`page:${shapeKey(shape)}:${withTotal ? 'total' : ''}`, build, { ...f.search.directoryValues(scope, opts), offset: opts.offset, limit: opts.limit });
   };
 
   return {
@@ -212,8 +221,9 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     async listPublicProfiles(orgId, opts) {
       const scope = await scopeOf(orgId);
       if (!scope) return [];
-      const page = f.search.listed(db, scope, opts.after).orderBy('page_name').orderBy('page_id').limit(opts.limit);
-      return (await read(wholeRows(page, false, false).compile())).map(toRecord);
+      const after = opts.after !== undefined;
+      const build = () => wholeRows(f.search.listed(db, after).orderBy('page_name').orderBy('page_id').limit(slot<number>('limit')), false, false);
+      return (await readDirectory(`listed:${after ? 'after' : ''}`, build, { ...f.search.directoryValues(scope, { terms: [] }, opts.after), limit: opts.limit })).map(toRecord);
     },
     async searchPublicProfiles(orgId, opts) {
       return (await searchPage(orgId, opts, false)).map(toRecord);

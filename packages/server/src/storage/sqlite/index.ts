@@ -5,7 +5,7 @@ import type { CompiledRegistry } from '@profiled/core';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { Storage } from '../port.ts';
 import type { SqlFlavor } from '../sql/flavor.ts';
-import { sqliteSearch } from './search.ts';
+import { DIRECTORY_WORDS_FUNCTION, directoryWords, sqliteSearch } from './search.ts';
 import { inspectSchema, migrateDatabase } from '../sql/migrator.ts';
 import { createTemplateCache } from '../sql/prepared.ts';
 import { createRepos, transactionRepos } from '../sql/repos.ts';
@@ -80,6 +80,8 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
   raw.pragma(`synchronous = ${opts.synchronous}`);
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
+  // The directory index's triggers write each word with its org's mark (search.ts).
+  raw.function(DIRECTORY_WORDS_FUNCTION, { deterministic: true }, directoryWords);
 
   // better-sqlite3 compiles a statement per prepare(); Kysely prepares per query, so keep
   // compiled statements by SQL text. Statements are only ever run to completion (.all/.run),

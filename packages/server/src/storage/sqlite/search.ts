@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { ddl } from '../sql/ddl.ts';
 import type { SearchCapability } from '../sql/flavor.ts';
+import { slot } from '../sql/prepared.ts';
 
 /**
  * SQLite FTS5: an external-content index over the profile columns, kept in step by triggers
@@ -30,39 +31,69 @@ export const sqliteSearch: SearchCapability = {
     await sql.raw('drop table if exists profile_search').execute(db);
     for (const statement of directoryIndexDdl(columns)) await sql.raw(statement).execute(db);
   },
-  matches(db, scope, { terms, tag }) {
-    if (terms.length === 0) {
-      const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', scope.orgNumber);
-      return tag ? q.where(hasTag(tag)) : q;
+  matches(db, { ranked, tag }) {
+    if (!ranked) {
+      const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', slot<number>('org'));
+      return tag ? q.where(hasTag) : q;
     }
-    // Each term quoted (no FTS syntax can slip through) and matched as a prefix; all must match.
-    const expression = terms.map((t) => `"${t.replace(/"/g, '""')}"*`).join(' ');
-    const first = scope.orgNumber * KEY_SPAN;
     const q = db
       .selectFrom('directory_search')
       .innerJoin('directory_entries as e', (join) => join.on('e.key', '=', sql`directory_search.rowid`))
       .select(['e.profile_id as page_id', 'e.name as page_name', sql<number>`bm25(directory_search, 10.0, 4.0, 4.0, 3.0, 1.0, 5.0)`.as('search_rank')])
-      .where(sql<boolean>`directory_search match ${expression}`)
+      .where(sql<boolean>`directory_search match ${slot('match')}`)
       // A range of rowids: FTS5 seeks to the org's part of each word's list and stops after it.
-      .where(sql`directory_search.rowid`, '>=', first)
-      .where(sql`directory_search.rowid`, '<', first + KEY_SPAN);
-    return tag ? q.where(hasTag(tag)) : q;
+      .where(sql`directory_search.rowid`, '>=', slot<number>('first'))
+      .where(sql`directory_search.rowid`, '<', slot<number>('last'));
+    return tag ? q.where(hasTag) : q;
   },
-  listed(db, scope, after) {
-    const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', scope.orgNumber);
-    return after ? q.where(sql<boolean>`(e.name, e.profile_id) > (${after.name}, ${after.id})`) : q;
+  listed(db, after) {
+    const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', slot<number>('org'));
+    return after ? q.where(sql<boolean>`(e.name, e.profile_id) > (${slot('after_name')}, ${slot('after_id')})`) : q;
+  },
+  directoryValues({ orgNumber }, { terms, tag }, after) {
+    return {
+      org: orgNumber,
+      first: orgNumber * KEY_SPAN,
+      last: (orgNumber + 1) * KEY_SPAN,
+      // Each term as the org's word (see directoryWords), quoted (no FTS syntax can slip
+      // through) and matched as a prefix; all must match.
+      match: terms.map((t) => `"${orgWord(orgNumber)}${t.replace(/"/g, '""')}"*`).join(' '),
+      tag: tag?.toLowerCase(),
+      after_name: after?.name,
+      after_id: after?.id,
+    };
   },
 };
 
 /** Index keys are `org number × 2³² + profile number`: each org's profiles are one range of keys. */
 const KEY_SPAN = 2 ** 32;
 
-const hasTag = (tag: string) => sql<boolean>`exists (select 1 from profiles p, json_each(p.tags) where p.id = e.profile_id and lower(json_each.value) = ${tag.toLowerCase()})`;
+/** What every indexed word of an org begins with: `o` and the org's number in six base-36 digits, so no two orgs share a word. */
+const orgWord = (orgNumber: number) => `o${orgNumber.toString(36).padStart(6, '0')}`;
+
+/** The SQL function the index's triggers call (registered on every writing connection). */
+export const DIRECTORY_WORDS_FUNCTION = 'profiled_directory_words';
+
+/**
+ * A column's text as the index holds it: each word (a run of letters and digits, as search
+ * terms are split) prefixed with its org's mark. A prefix search of a common word then
+ * reads that org's words only: FTS5 merges every word that starts with a prefix across the
+ * whole index before any rowid range applies, so with shared words a search of a small org
+ * cost as much as one of all of them. Folding case and diacritics stays FTS5's (unicode61).
+ */
+export function directoryWords(orgNumber: unknown, text: unknown): string | null {
+  if (typeof text !== 'string' || typeof orgNumber !== 'number') return null;
+  const mark = orgWord(orgNumber);
+  return (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => mark + w).join(' ');
+}
+
+const hasTag = sql<boolean>`exists (select 1 from profiles p, json_each(p.tags) where p.id = e.profile_id and lower(json_each.value) = ${slot('tag')})`;
 
 /**
  * The directory's index (migration 0011). `directory_search` is a contentless FTS5 table
- * (the text stays in `profiles`) whose rowid is the key above, so a search of one org is a
- * range of every word's list; `directory_entries` holds each key's profile id and name, for
+ * (the text stays in `profiles`) whose rowid is the key above and whose words carry their
+ * org's mark (directoryWords), so a search of one org reads that org's words and rows
+ * only; `directory_entries` holds each key's profile id and name, for
  * the tie-break by name and the listing by name, in a row narrow enough to read for every
  * match. Both hold exactly the listed profiles (public, of an active account), as
  * `directory_rows` defines them. Triggers keep them in step within each writing statement:
@@ -71,7 +102,6 @@ const hasTag = (tag: string) => sql<boolean>`exists (select 1 from profiles p, j
  * profile is indexed when the number trigger of migration 0004 gives it its number.
  */
 function directoryIndexDdl(columns: readonly string[]): string[] {
-  const indexed = columns.map((c) => `p.${c}`);
   // `which` is one of the constant id lists below, never input; columns go through ddl.
   const refresh = (which: string) => [
     `delete from directory_search where rowid in (select key from directory_entries where profile_id in (${which}));`,
@@ -85,7 +115,7 @@ function directoryIndexDdl(columns: readonly string[]): string[] {
     'create index directory_entries_names on directory_entries (org_number, name, profile_id)',
     [
       'create view directory_rows as select o.number * 4294967296 + p.number as key, o.number as org_number, p.id as profile_id, p.display_name as name,',
-      ddl`${indexed}`,
+      columns.map((c) => ddl`${DIRECTORY_WORDS_FUNCTION}(o.number, p.${c}) as ${c}`).join(', '),
       "from profiles p join accounts a on a.id = p.account_id join orgs o on o.id = p.org_id where p.is_public = 1 and a.status = 'active' and p.number is not null",
     ].join(' '),
     ddl`insert into directory_search(rowid, ${columns}) select key, ${columns} from directory_rows`,
