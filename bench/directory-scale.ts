@@ -181,7 +181,7 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
     const half = Math.max(1, o.connections / 2);
     const profileGet = get(half, (n) => ({ path: '/v1/me/profile', headers: auth(big[n % big.length]!) }));
     const alone = await o.measure('GET /v1/me/profile, no search load', profileGet);
-    const searching = get(half, (n) => ({ path: `/v1/directory?q=${n % 2 === 0 ? common(n >> 1) : queries[(n >> 1) % queries.length]}`, headers: auth(big[n % big.length]!) }));
+    const searching = get(half, (n) => ({ path: `/v1/directory?q=${q(n % 2 === 0 ? common(n >> 1) : queries[(n >> 1) % queries.length]!)}`, headers: auth(big[n % big.length]!) }));
     const [beside, searches] = await Promise.all([o.measure('GET /v1/me/profile beside searches', profileGet), o.measure('  (the searches beside it)', searching)]);
     const quiet = Math.max(alone.p99, 1);
     rows.push({ name: `GET /v1/me/profile, ${half} connections, no search load`, ...pick(alone), target: '', meets: true });

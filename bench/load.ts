@@ -9,6 +9,9 @@ export interface LoadResult {
   readonly errors: number;
   /** Answers with a 2xx status. */
   readonly responses2xx: number;
+  /** The errors apart: requests without an answer in autocannon's 10 s, and answers that were not 2xx. */
+  readonly timeouts: number;
+  readonly non2xx: number;
 }
 
 export interface LoadOptions {
@@ -48,5 +51,7 @@ export async function drive(opts: LoadOptions): Promise<LoadResult> {
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
     responses2xx: r['2xx'],
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
   };
 }

@@ -67,7 +67,7 @@ function peakRssMb(pid: number | undefined): number {
 async function measure(label: string, run: (s: number) => Promise<LoadResult>): Promise<LoadResult> {
   if (warmup > 0) await run(warmup);
   const result = await run(seconds);
-  process.stdout.write(`  ${label}: ${result.reqPerSec} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}\n`);
+  process.stdout.write(`  ${label}: ${result.reqPerSec} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, errors ${result.errors}${result.errors > 0 ? ` (${result.timeouts} timed out, ${result.non2xx} not 2xx)` : ''}\n`);
   return result;
 }
 

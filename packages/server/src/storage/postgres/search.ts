@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { ddl } from '../sql/ddl.ts';
 import type { SearchCapability } from '../sql/flavor.ts';
@@ -50,17 +51,31 @@ const fold = (term: string) => [...term].map((ch) => FOLD.map.get(ch) ?? ch).joi
  * byte as characters) skips it, and an empty document is empty at once: the same vector,
  * computed in less than half the time (it was most of the cost of inserting a profile).
  */
-const WORDS_FUNCTION = [
-  'create or replace function profiled_search_words(doc text, weight text) returns tsvector',
-  'language sql immutable parallel safe as $fn$',
-  "  select case when coalesce(doc, '') = '' then ''::tsvector else (",
-  `  select coalesce(string_agg(${literal("'")} || w || ${literal("':")} || least(n, 16383) || weight, ' ')::tsvector, ''::tsvector)`,
-  `  from (select lower(translate(doc, ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})) as split) s,`,
-  `  regexp_split_to_table(case when octet_length(s.split) = char_length(s.split) then s.split else translate(s.split, ${literal(FOLD.from)}, ${literal(FOLD.to)}) end, '\\s+') with ordinality as t(w, n)`,
-  "  where w <> '' and octet_length(w) < 2048",
-  '  ) end',
-  '$fn$',
-].join('\n');
+const wordsFunction = (name: string, marked: boolean) =>
+  [
+    `create or replace function ${name}(${marked ? 'mark text, ' : ''}doc text, weight text) returns tsvector`,
+    'language sql immutable parallel safe as $fn$',
+    "  select case when coalesce(doc, '') = '' then ''::tsvector else (",
+    `  select coalesce(string_agg(${literal("'")} || ${marked ? 'mark || ' : ''}w || ${literal("':")} || least(n, 16383) || weight, ' ')::tsvector, ''::tsvector)`,
+    `  from (select lower(translate(doc, ${literal(SEPARATORS)}, ${literal(' '.repeat([...SEPARATORS].length))})) as split) s,`,
+    `  regexp_split_to_table(case when octet_length(s.split) = char_length(s.split) then s.split else translate(s.split, ${literal(FOLD.from)}, ${literal(FOLD.to)}) end, '\\s+') with ordinality as t(w, n)`,
+    // A lexeme is at most 2047 bytes; the mark takes 8 of them.
+    `  where w <> '' and octet_length(w) < ${marked ? 2040 : 2048}`,
+    '  ) end',
+    '$fn$',
+  ].join('\n');
+const WORDS_FUNCTION = wordsFunction('profiled_search_words', false);
+
+/**
+ * The directory's words (migration 0011): the same, each word prefixed with its org's mark
+ * (see orgMark), so that a prefix search reads the org's words only. GIN answers `word:*`
+ * by uniting the posting lists of every lexeme with that prefix before any other condition
+ * applies: with shared words, a search of a 1 000-member org read all 200 000 members' lists.
+ */
+const DIRECTORY_WORDS_FUNCTION = wordsFunction('profiled_directory_words', true);
+
+/** An org's mark: 8 hex digits of the MD5 of its id (not for secrecy; two orgs sharing one only lose speed, the org filter still applies). */
+const orgMark = (orgId: string) => createHash('md5').update(orgId).digest('hex').slice(0, 8);
 
 /**
  * PostgreSQL: a stored generated `tsvector` over the profile columns (so it changes with
@@ -82,12 +97,17 @@ export const postgresSearch: SearchCapability = {
     await sql.raw('alter table profiles drop column if exists search_vector').execute(db);
     await postgresSearch.createIndex(db, columns);
   },
-  async createDirectoryIndex(db) {
-    // btree_gin lets one GIN index hold the org beside the words (a trusted extension:
-    // the database owner may create it). Partial: private profiles are not in it at all.
-    await sql.raw('create extension if not exists btree_gin').execute(db);
-    await sql.raw('create index profiles_directory_search on profiles using gin (org_id, search_vector) where is_public').execute(db);
+  async createDirectoryIndex(db, columns) {
+    await sql.raw(DIRECTORY_WORDS_FUNCTION).execute(db);
+    const mark = 'substr(md5(org_id), 1, 8)';
+    const parts = columns.map((c) => `profiled_directory_words(${mark}, ${c === 'tags' ? ddl`${c}::text` : ddl`${c}`}, '${WEIGHTS[c] ?? 'C'}')`);
     await sql.raw('drop index if exists profiles_search_vector').execute(db);
+    await sql.raw('alter table profiles drop column if exists search_vector').execute(db);
+    await sql.raw(['alter table profiles add column directory_vector tsvector generated always as (', parts.join(' || '), ') stored'].join('')).execute(db);
+    // Partial: private profiles are not in it at all. Without fastupdate, a write goes into
+    // the tree at once: a pending list (up to 4 MB after a bulk import) is read whole by
+    // every search until a vacuum merges it, 2 ms for a word that names one profile.
+    await sql.raw('create index profiles_directory_search on profiles using gin (directory_vector) with (fastupdate = off) where is_public').execute(db);
     await sql.raw('create index profiles_directory_names on profiles (org_id, display_name, id) where is_public').execute(db);
     // Few accounts are not active: the listing leaves them out with an anti-join on this list.
     await sql.raw("create index accounts_not_active on accounts (id) where status <> 'active'").execute(db);
@@ -97,17 +117,18 @@ export const postgresSearch: SearchCapability = {
     if (tag) q = q.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${slot('tag')})`);
     if (!ranked) return q;
     const tsquery = sql`cast(${slot('match')} as tsquery)`;
-    return q.where(sql<boolean>`p.search_vector @@ ${tsquery}`).select(sql<number>`-ts_rank_cd(p.search_vector, ${tsquery})`.as('search_rank'));
+    return q.where(sql<boolean>`p.directory_vector @@ ${tsquery}`).select(sql<number>`-ts_rank_cd(p.directory_vector, ${tsquery})`.as('search_rank'));
   },
   listed(db, after) {
     const q = listedIn(db);
     return after ? q.where(sql<boolean>`(p.display_name, p.id) > (${slot('after_name')}, ${slot('after_id')})`) : q;
   },
   directoryValues({ orgId }, { terms, tag }, after) {
+    const mark = orgMark(orgId);
     return {
       org: orgId,
       // Terms are lower-cased letters and digits only, so no quote can occur; still bound.
-      match: terms.map((t) => `'${fold(t)}':*`).join(' & '),
+      match: terms.map((t) => `'${mark}${fold(t)}':*`).join(' & '),
       tag: tag?.toLowerCase(),
       after_name: after?.name,
       after_id: after?.id,

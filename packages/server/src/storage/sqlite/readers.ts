@@ -60,6 +60,7 @@ export function createReaderPool(opts: ReaderPoolOptions): ReaderPool {
       }
     },
     waiting: () => pool.queueSize,
-    close: () => pool.destroy(),
+    // Searches already handed to a thread finish (the server has stopped taking requests).
+    close: () => pool.close(),
   };
 }
