@@ -47,6 +47,9 @@ export function createReaderPool(opts: ReaderPoolOptions): ReaderPool {
     minThreads: threads,
     maxThreads: threads,
     maxQueue: opts.queue ?? 256,
+    // A reader holds a statement cache and one page of rows at a time: a small heap will do,
+    // and each thread's heap counts in the server's memory.
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
   });
   return {
     async read(query: CompiledQuery) {
