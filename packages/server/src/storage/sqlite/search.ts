@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { ddl } from '../sql/ddl.ts';
 import type { SearchCapability } from '../sql/flavor.ts';
 import { slot } from '../sql/prepared.ts';
@@ -32,22 +32,19 @@ export const sqliteSearch: SearchCapability = {
     for (const statement of directoryIndexDdl(columns)) await sql.raw(statement).execute(db);
   },
   matches(db, { ranked, tag }) {
-    if (!ranked) {
-      const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', slot<number>('org'));
-      return tag ? q.where(hasTag) : q;
-    }
+    if (!ranked) return tag ? entriesOf(db).where(hasTag) : entriesOf(db);
     const q = db
       .selectFrom('directory_search')
       .innerJoin('directory_entries as e', (join) => join.on('e.key', '=', sql`directory_search.rowid`))
       .select(['e.profile_id as page_id', 'e.name as page_name', sql<number>`bm25(directory_search, 10.0, 4.0, 4.0, 3.0, 1.0, 5.0)`.as('search_rank')])
       .where(sql<boolean>`directory_search match ${slot('match')}`)
-      // A range of rowids: FTS5 seeks to the org's part of each word's list and stops after it.
+      // The org's words are its own already; its range of rowids holds that whatever a word is.
       .where(sql`directory_search.rowid`, '>=', slot<number>('first'))
       .where(sql`directory_search.rowid`, '<', slot<number>('last'));
     return tag ? q.where(hasTag) : q;
   },
   listed(db, after) {
-    const q = db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', slot<number>('org'));
+    const q = entriesOf(db);
     return after ? q.where(sql<boolean>`(e.name, e.profile_id) > (${slot('after_name')}, ${slot('after_id')})`) : q;
   },
   directoryValues({ orgNumber }, { terms, tag }, after) {
@@ -86,6 +83,9 @@ export function directoryWords(orgNumber: unknown, text: unknown): string | null
   const mark = orgWord(orgNumber);
   return (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => mark + w).join(' ');
 }
+
+/** The org's entries, in the shape `matches` and `listed` answer with. */
+const entriesOf = (db: Kysely<any>) => db.selectFrom('directory_entries as e').select(['e.profile_id as page_id', 'e.name as page_name']).where('e.org_number', '=', slot<number>('org'));
 
 const hasTag = sql<boolean>`exists (select 1 from profiles p, json_each(p.tags) where p.id = e.profile_id and lower(json_each.value) = ${slot('tag')})`;
 
