@@ -72,6 +72,13 @@ module.exports = {
       from: { pathNot: [`${server}/cli/`, '^packages/server/bin/'] },
       to: { path: `${server}/cli/` },
     },
+    {
+      name: 'untrusted-bytes-decoded-in-one-place',
+      comment: 'Uploaded bytes are sniffed and decoded only by the upload service (issue 23): one place to hold to the limits and the metadata stripping.',
+      severity: 'error',
+      from: { pathNot: `${server}/service/uploads/` },
+      to: { path: '(^|/)node_modules/(sharp|file-type)/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -96,6 +96,13 @@ export const errorCatalogue = {
   'recovery.token_expired': { status: 400, message: 'The link has expired; ask for a new one.' },
   'invitation.not_pending': { status: 400, message: 'The account has a password already: it signs in, or recovers its password, instead.' },
 
+  // upload: profile pictures and résumés (issue 23)
+  'upload.missing_file': { status: 400, message: 'Send the file as the request body, or as the multipart part named "file".' },
+  'upload.unsupported_type': { status: 415, message: 'A picture must be a JPEG, PNG, WebP, GIF or AVIF image (read from its bytes, whatever its name or content type).' },
+  'upload.too_many_pixels': { status: 422, message: 'The image has more pixels than a picture may have.' },
+  'upload.unreadable': { status: 422, message: 'The file is damaged or truncated and cannot be read.' },
+  'upload.not_found': { status: 404, message: 'There is no such file.' },
+
   // vocabulary: the per-organization skill, investment-interest and tag lists
   'vocabulary.unknown_entry': { status: 400, message: 'There is no such entry in the organization\'s vocabulary.' },
   'vocabulary.name_taken': { status: 400, message: 'The vocabulary already has an entry with that name.' },

@@ -77,6 +77,12 @@ export interface Config {
   readonly oidcTrustedJwksUrl: string | undefined;
   /** The least time between two JWKS fetches caused by an unknown `kid`, ms. */
   readonly oidcTrustedJwksCooldownMs: number;
+  /** Uploads (issue 23): the largest picture accepted, bytes (413 above). */
+  readonly pictureMaxBytes: number;
+  /** The most pixels (width × height) a picture may have; more is refused before decoding (422). */
+  readonly pictureMaxPixels: number;
+  /** The largest résumé accepted, bytes. */
+  readonly resumeMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -173,6 +179,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     oidcTrustedOrg: str('OIDC_TRUSTED_ORG', 'default'),
     oidcTrustedJwksUrl: env['OIDC_TRUSTED_JWKS_URL']?.trim() || undefined,
     oidcTrustedJwksCooldownMs: int('OIDC_TRUSTED_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+    pictureMaxBytes: int('PICTURE_MAX_BYTES', 10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    pictureMaxPixels: int('PICTURE_MAX_PIXELS', 50_000_000, 4096, 500_000_000),
+    resumeMaxBytes: int('RESUME_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     ...overrides,
   };
   problems.push(...trustedIssuerProblems(config));

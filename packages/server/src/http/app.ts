@@ -25,6 +25,7 @@ import { registerMetrics } from './metrics.ts';
 import { oauthRoutes } from './oauth.ts';
 import { oidcRoutes } from './oidc.ts';
 import { undoRoutes } from './undo-page.ts';
+import { fileRoutes } from './files.ts';
 import { recoveryPages } from './recovery-pages.ts';
 import { openApiOptions } from './openapi.ts';
 import { createMailTransport } from '../delivery/mail.ts';
@@ -83,7 +84,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config, external });
   const mail = createMailTransport(config, logger);
   const sms = createSmsTransport(config, logger);
-  const outbox = createOutboxWorker({ storage, clock, logger, mail, sms, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }] });
+  const outbox = createOutboxWorker({ storage, clock, logger, mail, sms, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }, { everyMs: 600_000, run: () => services.uploads.sweep() }] });
 
   const server = Fastify({
     loggerInstance: logger as unknown as import('fastify').FastifyBaseLogger,
@@ -128,7 +129,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"],
-        'img-src': ["'self'", 'data:', 'https:'],
+        // blob: the portal's preview of a chosen photo, and pictures it fetched with its token.
+        'img-src': ["'self'", 'data:', 'blob:', 'https:'],
         'script-src': ["'self'"],
         'style-src': ["'self'", 'https:'],
         // Upgrading requests only makes sense where HTTPS is served.
@@ -160,6 +162,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const hooks = createAuthHooks(services);
   await server.register(oidcRoutes, { services, issuer: config.issuer, authenticate: hooks.authenticate });
   await server.register(undoRoutes, { services });
+  await server.register(fileRoutes, { services });
   await server.register(recoveryPages, { services, issuer: config.issuer });
   const ctx: DialectContext = { services, registry, authenticate: hooks.authenticate, authenticateSelf: hooks.authenticateSelf, now: () => clock.now() };
   for (const dialect of dialects) await server.register(dialectPlugin(dialect, ctx), dialect.prefix ? { prefix: dialect.prefix } : {});

@@ -2,6 +2,7 @@ import { deriveChanges, issue, parseChanges, ProfiledError, validationFailed, ty
 import type { FieldChange } from '../storage/port.ts';
 import { enqueueWebhookEvent } from './outbox.ts';
 import { toView, type ProfileView } from './profile-view.ts';
+import { collectBlobs, releaseReplaced } from './uploads/release.ts';
 import { today, type Principal, type ServiceDeps } from './types.ts';
 
 const ADMIN: readonly Writer[] = ['self', 'admin'];
@@ -32,6 +33,7 @@ export function createAdminProfileService(deps: ServiceDeps) {
       const issues = [...accountFields, ...(parsed.ok ? [] : parsed.issues.filter((i) => !accountFields.some((a) => a.field === i.field)))];
       if (issues.length > 0 || !parsed.ok) throw validationFailed(issues);
 
+      let released: string[] = [];
       const record = await storage.transaction(async (tx) => {
         const before = await tx.findProfile(profileId, { lock: true });
         if (!before || before.org_id !== principal.orgId) throw new ProfiledError('profile.not_found');
@@ -46,10 +48,12 @@ export function createAdminProfileService(deps: ServiceDeps) {
         const version = before.version + 1;
         const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
         await tx.updateProfile(before.id, applied, version, at);
+        released = await releaseReplaced(tx, before.id, diff.map((d) => d.field));
         await tx.insertEvent({ profile_id: before.id, version, kind: 'profile.updated_by_admin', actor_id: principal.accountId, at, changes: diff });
         await enqueueWebhookEvent(tx, at, 'profile.updated', { account_id: before.account_id, profile_id: before.id, version, changed_fields: diff.map((d) => d.field), by_admin: true });
         return { ...before, version, updated_at: at, values: { ...before.values, ...applied } };
       });
+      await collectBlobs(storage.repos, released);
       return toView(storage.repos, record, principal.profileId);
     },
   };

@@ -2,6 +2,7 @@ import { ProfiledError, type FieldValue } from '@profiled/core';
 import { verifyPassword } from '../auth/passwords.ts';
 import { enqueueMail, enqueueWebhookEvent } from './outbox.ts';
 import { throttleGuard } from './throttle.ts';
+import { collectBlobs } from './uploads/release.ts';
 import type { AccountRow } from '../storage/port.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
@@ -95,12 +96,16 @@ export function createDeletionService(deps: ServiceDeps) {
         const defaults: Record<string, FieldValue> = Object.create(null);
         for (const def of registry.storedProfileFields) defaults[def.name] = def.default;
         const at = now.toISOString();
+        const released: string[] = [];
         await storage.transaction(async (tx) => {
+          // Uploaded pictures and résumés are personal data: their files go once nothing else refers to them.
+          for (const profileId of entry.profiles) released.push(...(await tx.removeUpload(profileId)));
           await tx.eraseAccount(account.id, { username: `deleted-${account.id}`, at }, defaults);
           // Reset and invitation links (issue 19) are credentials of the person: gone with them.
           await tx.deleteAccountTokensOf(account.id);
           await enqueueWebhookEvent(tx, at, 'account.deleted', { account_id: account.id, profile_ids: entry.profiles });
         });
+        await collectBlobs(storage.repos, released);
       }
       // Only a dry run looks ahead: the server's own purge runs every minute and needs no list.
       if (!opts.dryRun) return { dry_run: false, grace_days: settings.deletionGraceDays, accounts: report };

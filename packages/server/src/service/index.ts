@@ -18,6 +18,7 @@ import { createVerificationService } from './verification.ts';
 import { createRecoveryService } from './recovery.ts';
 import { createInvitationService } from './invitations.ts';
 import { createImportService } from './import/index.ts';
+import { createUploadService } from './uploads/index.ts';
 import type { ServiceDeps } from './types.ts';
 
 /** Every service over one set of dependencies. */
@@ -47,6 +48,7 @@ export function createServices(deps: ServiceDeps) {
     imports: createImportService(deps),
     recovery: createRecoveryService(deps),
     invitations: createInvitationService(deps, accounts),
+    uploads: createUploadService(deps, profiles),
   };
 }
 
@@ -60,3 +62,5 @@ export type { Country } from './countries.ts';
 export type { DirectoryPage } from './directory.ts';
 export type { VocabularyEntry, VocabularyExpansion, VocabularyKind, VocabularyLists } from './vocabularies.ts';
 export type { AccountInfo } from './account-info.ts';
+export type { FocalPoint, PictureFormat, ServedFile, UploadService } from './uploads/index.ts';
+export { PICTURE_SIZES } from './uploads/index.ts';

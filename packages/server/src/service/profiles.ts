@@ -4,6 +4,7 @@ import type { FieldChange, ProfileRecord, Repos } from '../storage/port.ts';
 import { enqueueWebhookEvent } from './outbox.ts';
 import { createVerificationService, VERIFIED_FIELDS, type VerifiedField } from './verification.ts';
 import { toView, type ProfileView } from './profile-view.ts';
+import { collectBlobs, releaseReplaced } from './uploads/release.ts';
 import { throttleGuard } from './throttle.ts';
 import { today, type Principal, type ServiceDeps } from './types.ts';
 
@@ -138,6 +139,7 @@ export function createProfileService(deps: ServiceDeps) {
       }
       if (issues.length > 0) throw validationFailed(issues);
 
+      let released: string[] = [];
       const record = await storage.transaction(async (tx) => {
         const before = await load(tx, principal, true);
         const expected = req.expectedVersion;
@@ -171,6 +173,8 @@ export function createProfileService(deps: ServiceDeps) {
         const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
         await tx.updateProfile(before.id, applied, version, at);
         await tx.updateAccount(before.account_id, applied, at);
+        // An outside URL (or null) written over an uploaded picture or résumé ends the upload.
+        released = await releaseReplaced(tx, before.id, diff.map((d) => d.field));
         const recorded: FieldChange[] = [...diff];
         if (newHash) {
           await tx.setPasswordHash(before.account_id, newHash, at);
@@ -187,6 +191,7 @@ export function createProfileService(deps: ServiceDeps) {
         // The row is ours until commit: the new state is the old one plus what we wrote.
         return { ...before, version, updated_at: at, values: { ...before.values, ...applied } };
       });
+      await collectBlobs(storage.repos, released);
       return ownView(record, principal, Object.hasOwn(changes, 'email') || Object.hasOwn(changes, 'mobile_phone'));
     },
 

@@ -45,7 +45,14 @@ export interface LifecycleSettings {
   readonly invitationTtlSeconds: number;
 }
 
-export interface ThrottleSettings extends SummarySettings, LifecycleSettings {
+/** Uploaded pictures and résumés (issue 23): how large they may be. URLs are built on `issuer`. */
+export interface UploadSettings {
+  readonly pictureMaxBytes: number;
+  readonly pictureMaxPixels: number;
+  readonly resumeMaxBytes: number;
+}
+
+export interface ThrottleSettings extends SummarySettings, LifecycleSettings, UploadSettings {
   readonly loginMaxFailuresPerAccount: number;
   readonly loginMaxFailuresPerIp: number;
   readonly loginWindowSeconds: number;

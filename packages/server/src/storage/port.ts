@@ -231,6 +231,9 @@ export interface LifecycleRepos {
 import type { AccountTokenRepos } from './account-token-rows.ts';
 export type { AccountTokenPurpose, AccountTokenRepos, AccountTokenRow } from './account-token-rows.ts';
 
+import type { UploadRepos } from './upload-rows.ts';
+export type { BlobRow, UploadFileRow, UploadKind, UploadRepos } from './upload-rows.ts';
+
 /** Accounts known by an outside identity provider's subject (OIDC_TRUSTED_ISSUER). */
 export interface ExternalIdentityRepos {
   findExternalIdentity(issuer: string, subject: string): Promise<{ account_id: string; last_seen_at: string } | undefined>;
@@ -256,7 +259,7 @@ export interface ImportRepos {
 }
 
 /** The operations, usable inside and outside a transaction. */
-export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos, AccountTokenRepos, ImportRepos {
+export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos, AccountTokenRepos, ImportRepos, UploadRepos {
   insertOrg(org: OrgRow): Promise<void>;
   findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
 

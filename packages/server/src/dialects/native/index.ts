@@ -10,13 +10,14 @@ import { meRoutes } from './routes-me.ts';
 import { publicRoutes } from './routes-public.ts';
 import { recoveryRoutes } from './routes-recovery.ts';
 import { invitationRoutes } from './routes-invitations.ts';
+import { uploadRoutes } from './routes-uploads.ts';
 
 /** Profiled's own API: canonical names, JSON merge patch, ETags, RFC 9457 problems. */
 export const nativeDialect: Dialect = {
   name: 'native',
   prefix: '/v1',
   description: "Profiled's native API: canonical snake_case fields, JSON merge patch, ETag/If-Match, RFC 9457 problem details.",
-  routes(scope, ctx) {
+  async routes(scope, ctx) {
     meRoutes(scope, ctx);
     accountRoutes(scope, ctx);
     publicRoutes(scope, ctx);
@@ -27,6 +28,7 @@ export const nativeDialect: Dialect = {
     notificationRoutes(scope, ctx);
     invitationRoutes(scope, ctx);
     recoveryRoutes(scope, ctx);
+    await uploadRoutes(scope, ctx);
   },
   renderError: renderProblem,
 };

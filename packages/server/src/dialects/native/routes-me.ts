@@ -1,25 +1,19 @@
 import { ProfiledError, type FieldValue } from '@profiled/core';
 import Type from 'typebox';
-import type { ProfileView } from '../../service/index.ts';
 import { principalOf, type DialectContext, type FastifyInstance } from '../port.ts';
-import { registryBody, projection } from '../support.ts';
+import { registryBody } from '../support.ts';
 import { etagOf, parseEtagList } from './etag.ts';
 import { mergePatch } from './merge-patch.ts';
+import { ownProfileSender } from './own-profile.ts';
 import { errorResponses, profileSchemas } from './schemas.ts';
 
 /** `/v1/me/…`: the signed-in person's own profile, password, profiles and history. */
 export function meRoutes(app: FastifyInstance, ctx: DialectContext): void {
   const { services, registry } = ctx;
   const schemas = profileSchemas(registry);
-  const project = projection(registry.readableFields);
   const security = [{ bearer: [] }];
   const jsonFields = new Set(registry.fields.filter((f) => f.type === 'json').map((f) => f.name));
-
-  const send = (reply: import('fastify').FastifyReply, view: ProfileView) => {
-    const body: Record<string, unknown> = project(view.values);
-    body['pending_changes'] = view.pending ?? [];
-    return reply.header('etag', etagOf(view.version)).header('cache-control', 'private, no-cache').send(body);
-  };
+  const send = ownProfileSender(registry);
 
   app.get('/me/profile', {
     preHandler: ctx.authenticateSelf,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deriveChanges, issue, type CompiledRegistry, type FieldIssue, type FieldValue } from '@profiled/core';
 import type { AccountRow, EventRow, FieldChange, OrgRow, ProfileRecord, Repos } from '../../storage/port.ts';
 import { enqueueWebhookEvent } from '../outbox.ts';
+import { releaseReplaced } from '../uploads/release.ts';
 import type { PreparedRow } from './rows.ts';
 
 /** A row's problem as the summary shows it; `field` is null for a row that could not be read at all. */
@@ -159,6 +160,8 @@ async function applyRow(tx: Repos, ctx: ApplyContext, row: PreparedRow, { known,
   const version = existing.version + 1;
   const applied = Object.fromEntries(diff.map((d) => [d.field, d.new])) as Record<string, FieldValue>;
   await tx.updateProfile(existing.id, applied, version, at);
+  // The blobs an import's write lets go of are collected by the upload sweep.
+  await releaseReplaced(tx, existing.id, profileDiff.map((d) => d.field));
   if (accountDiff.length > 0) await tx.updateAccount(account.id, applied, at);
   if (setsPassword) await tx.setPasswordHash(account.id, row.passwordHash!, at);
   await tx.insertEvent({ profile_id: existing.id, version, kind: 'profile.imported', actor_id: null, at, changes: setsPassword ? [...diff, { field: 'password' }] : diff });

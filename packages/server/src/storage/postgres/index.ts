@@ -22,7 +22,7 @@ const MIGRATION_LOCK_ID = 7_261_115_021;
 const flavor: SqlFlavor = {
   name: 'postgres',
   rowLocks: true,
-  types: { text: 'text', integer: 'integer', bigint: 'bigint', real: 'double precision', boolean: 'boolean', json: 'jsonb' },
+  types: { text: 'text', integer: 'integer', bigint: 'bigint', real: 'double precision', boolean: 'boolean', json: 'jsonb', binary: 'bytea' },
   autoIncrementPrimaryKey: 'bigint generated always as identity primary key',
   async addSequenceColumn(db, table, column) {
     // Adding an identity column numbers the existing rows from its sequence.
@@ -35,6 +35,8 @@ const flavor: SqlFlavor = {
   // Always send JSON as text: pg would otherwise turn a JS array into a PostgreSQL array.
   encodeJson: (v) => JSON.stringify(v),
   decodeJson: (v) => v,
+  // SQLSTATE foreign_key_violation.
+  isForeignKeyViolation: (err) => (err as { code?: unknown } | null)?.code === '23503',
   withMigrationLock: (db, fn) =>
     db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`.execute(trx);

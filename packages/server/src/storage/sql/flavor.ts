@@ -16,6 +16,8 @@ export interface SqlFlavor {
     readonly real: 'real' | 'double precision';
     readonly boolean: 'integer' | 'boolean';
     readonly json: 'text' | 'jsonb';
+    /** Bytes (uploaded files, migration 0012). */
+    readonly binary: 'blob' | 'bytea';
   };
   /** SQL for an auto-incrementing integer primary key column. */
   readonly autoIncrementPrimaryKey: string;
@@ -28,6 +30,8 @@ export interface SqlFlavor {
   decodeBoolean(value: unknown): boolean;
   encodeJson(value: unknown): unknown;
   decodeJson(value: unknown): unknown;
+  /** Whether a statement failed on a foreign key (a row still referred to, or one referring to nothing). */
+  isForeignKeyViolation(err: unknown): boolean;
   /** Full-text search over profiles: the one capability whose SQL has nothing in common. */
   readonly search: SearchCapability;
   /** Runs `fn` holding the database-wide migration lock. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { SqlFlavor } from './flavor.ts';
+import { blobs } from './migration-0012-blobs.ts';
 
 /**
  * The numbered schema migrations. A migration is immutable once shipped: fix forward with a
@@ -328,6 +329,11 @@ export const migrations: readonly Migration[] = [
       await f.addSequenceColumn(db, 'orgs', 'number');
       await f.search.createDirectoryIndex(db, SEARCH_COLUMNS);
     },
+  },
+  {
+    // Uploaded pictures and résumés (issue 23): content-addressed blobs and who refers to them.
+    name: '0012_blobs',
+    up: (db, f) => blobs(db, f),
   },
 ];
 

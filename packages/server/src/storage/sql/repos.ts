@@ -12,6 +12,7 @@ import { oauthRepos } from './repos-oauth.ts';
 import { vocabularyRepos } from './repos-vocabularies.ts';
 import { lifecycleRepos } from './repos-lifecycle.ts';
 import { accountTokenRepos } from './repos-account-tokens.ts';
+import { uploadRepos } from './repos-uploads.ts';
 
 type Group = (db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache, read?: DirectoryReader) => Partial<Repos>;
 
@@ -25,6 +26,7 @@ const GROUPS: readonly Group[] = [
   (db, f) => vocabularyRepos(db, f),
   (db, f, reg, t) => lifecycleRepos(db, f, reg, t),
   (db) => accountTokenRepos(db),
+  (db, f) => uploadRepos(db, f),
 ];
 
 /**

@@ -32,7 +32,7 @@ const flavor: SqlFlavor = {
   name: 'sqlite',
   // One connection per process; transactions begin IMMEDIATE, so writers are serialised.
   rowLocks: false,
-  types: { text: 'text', integer: 'integer', bigint: 'integer', real: 'real', boolean: 'integer', json: 'text' },
+  types: { text: 'text', integer: 'integer', bigint: 'integer', real: 'real', boolean: 'integer', json: 'text', binary: 'blob' },
   autoIncrementPrimaryKey: 'integer primary key autoincrement',
   async addSequenceColumn(db, table, column) {
     // Writers are serialised, so max + 1 inside the inserting transaction cannot collide.
@@ -48,6 +48,7 @@ const flavor: SqlFlavor = {
   decodeBoolean: (v) => v === 1 || v === true || v === '1',
   encodeJson: (v) => JSON.stringify(v),
   decodeJson: (v) => (typeof v === 'string' ? JSON.parse(v) : v),
+  isForeignKeyViolation: (err) => (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
   // A write transaction is the lock: a second process waits on busy_timeout, then finds
   // the work done. SQLite DDL is transactional, so the whole migration commits at once.
   withMigrationLock: (db, fn) => immediate(db, fn),
