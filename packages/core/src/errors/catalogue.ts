@@ -96,6 +96,14 @@ export const errorCatalogue = {
   'recovery.token_expired': { status: 400, message: 'The link has expired; ask for a new one.' },
   'invitation.not_pending': { status: 400, message: 'The account has a password already: it signs in, or recovers its password, instead.' },
 
+  // mfa: second factors and the devices signed in (issue 22)
+  'auth.mfa_required': { status: 403, message: 'A second factor is required: send the code of your authenticator app, or a recovery code, as otp.' },
+  'mfa.code_invalid': { status: 400, message: 'The code is not correct, or it was used already.' },
+  'mfa.already_enrolled': { status: 409, message: 'An authenticator app is set up already; remove it first to set up another.' },
+  'mfa.not_enrolled': { status: 404, message: 'There is no such second factor.' },
+  'mfa.no_enrolment': { status: 400, message: 'There is no set-up waiting for its first code; start again.' },
+  'session.not_found': { status: 404, message: 'There is no such session.' },
+
   // upload: profile pictures and résumés (issue 23)
   'upload.missing_file': { status: 400, message: 'Send the file as the request body, or as the multipart part named "file".' },
   'upload.unsupported_type': { status: 415, message: 'A picture must be a JPEG, PNG, WebP, GIF or AVIF image (read from its bytes, whatever its name or content type).' },

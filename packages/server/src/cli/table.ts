@@ -7,6 +7,7 @@ import { importCommands } from './commands-import.ts';
 import { lifecycleCommands } from './commands-lifecycle.ts';
 import { serverCommands } from './commands-server.ts';
 import { vocabCommands } from './commands-vocab.ts';
+import { securityCommands } from './commands-security.ts';
 
 /**
  * Every `profiled` command, in the order `profiled --help` lists them. Dispatch and every
@@ -14,7 +15,7 @@ import { vocabCommands } from './commands-vocab.ts';
  * the commands-*.ts file of its area and list it there; a new group also wants a line in
  * {@link groups}. test/cli-help.test.ts asks each listed command for its help.
  */
-export const commands: readonly Command[] = [...serverCommands, ...accountCommands, ...inviteCommands, ...importCommands, ...clientCommands, ...vocabCommands, ...lifecycleCommands, ...deliveryCommands];
+export const commands: readonly Command[] = [...serverCommands, ...accountCommands, ...securityCommands, ...inviteCommands, ...importCommands, ...clientCommands, ...vocabCommands, ...lifecycleCommands, ...deliveryCommands];
 
 /** What each group of subcommands is about, for `profiled <group> --help`. */
 export const groups: Readonly<Record<string, string>> = {

@@ -27,7 +27,11 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 function oauthErrorOf(e: ProfiledError): { status: number; error: string } {
   switch (e.code) {
     case 'auth.invalid_grant':
+    case 'mfa.code_invalid':
       return { status: 400, error: 'invalid_grant' };
+    // Not an RFC 6749 code: the password was right, and the second factor is what is missing (issue 22).
+    case 'auth.mfa_required':
+      return { status: 403, error: 'mfa_required' };
     case 'auth.unsupported_grant_type':
       return { status: 400, error: 'unsupported_grant_type' };
     case 'auth.rate_limited':
@@ -67,12 +71,13 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
     schema: {
       tags: ['oauth'],
       summary: 'Get tokens',
-      description: `OAuth 2.0 token endpoint (also at \`/oauth/v2/token\`). \`grant_type=authorization_code\` with \`code\`, \`redirect_uri\`, \`code_verifier\` (PKCE) and the client (\`client_id\`, and its secret by HTTP Basic or \`client_secret\` for a confidential client) answers an \`id_token\` too; \`grant_type=refresh_token\` with \`refresh_token\`; \`grant_type=password\` with \`username\` (username or email) and \`password\`, unless switched off (\`PASSWORD_GRANT=false\`). Refresh tokens rotate: each is good for one use, and reusing a spent one ends its session. For \`client_id=${PORTAL_CLIENT_ID}\` (the member portal, same origin only) the refresh token is set as an httpOnly cookie instead of returned, and read from it.`,
+      description: `OAuth 2.0 token endpoint (also at \`/oauth/v2/token\`). \`grant_type=authorization_code\` with \`code\`, \`redirect_uri\`, \`code_verifier\` (PKCE) and the client (\`client_id\`, and its secret by HTTP Basic or \`client_secret\` for a confidential client) answers an \`id_token\` too; \`grant_type=refresh_token\` with \`refresh_token\`; \`grant_type=password\` with \`username\` (username or email) and \`password\`, unless switched off (\`PASSWORD_GRANT=false\`); an account with a second factor also sends \`otp\` (its authenticator app's code, or a recovery code) or gets 403 \`mfa_required\`. Refresh tokens rotate: each is good for one use, and reusing a spent one ends its session. For \`client_id=${PORTAL_CLIENT_ID}\` (the member portal, same origin only) the refresh token is set as an httpOnly cookie instead of returned, and read from it.`,
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       body: Type.Object({
         grant_type: Type.String(),
         username: Type.Optional(Type.String({ maxLength: 254 })),
         password: Type.Optional(Type.String({ maxLength: 1024 })),
+        otp: Type.Optional(Type.String({ maxLength: 64 })),
         refresh_token: Type.Optional(Type.String({ maxLength: 512 })),
         code: Type.Optional(Type.String({ maxLength: 512 })),
         redirect_uri: Type.Optional(Type.String({ maxLength: 2048 })),
@@ -92,6 +97,7 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
         }),
         400: oauthError,
         401: oauthError,
+        403: oauthError,
         429: oauthError,
       },
     },
@@ -116,7 +122,7 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
       case 'password': {
         if (!opts.passwordGrant) throw new ProfiledError('auth.unsupported_grant_type', { message: 'The password grant is switched off here; use the authorization code flow.' });
         if (!body['username'] || !body['password']) throw new ProfiledError('auth.invalid_request', { message: 'username and password are required.' });
-        pair = await services.sessions.passwordGrant(body['username'], body['password'], request.ip);
+        pair = await services.sessions.passwordGrant(body['username'], body['password'], { ip: request.ip, userAgent: request.headers['user-agent'], clientId: clientId ?? null }, body['otp']);
         break;
       }
       case 'refresh_token': {

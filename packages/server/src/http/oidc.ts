@@ -8,6 +8,9 @@ import { createCsrf } from './csrf.ts';
 import { toProfiledError } from './framework-errors.ts';
 import { errorPage, LOGIN_CSS, LOGIN_CSS_PATH, loginPage, signedOutPage } from './login-page.ts';
 import { findClient, refreshCookie } from './oauth-portal.ts';
+import { SECOND_FACTOR_CSS } from './second-factor-pages.ts';
+import { secondFactorRoutes, type CheckedRequest } from './second-factor-routes.ts';
+import type { SignedIn } from '../service/mfa/sign-in.ts';
 
 /** The authorization request parameters the login form carries through, in order. */
 const CARRIED = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'] as const;
@@ -82,14 +85,40 @@ export async function oidcRoutes(app: FastifyInstance, opts: { services: Service
     return html(reply, 200, loginPage({ clientName: checked.client.name, params: checked.carried, csrf: csrfFor(request, reply), username: p['login_hint']?.slice(0, 254) }));
   });
 
-  app.post('/oauth/v2/authorize', schema('Authorize: the sign-in form posted', 'The sign-in form of `GET /oauth/v2/authorize` (form-encoded, CSRF-protected, throttled like the password grant). On success, a redirect to the client with `code`, `state` and `iss`.'), async (request, reply) => {
-    const p = (request.body ?? {}) as Params;
-    if (typeof p !== 'object') throw new ProfiledError('auth.invalid_request');
+  /** A posted step of the sign-in form: the authorization request checked again, and its CSRF token. */
+  async function checkedPost(request: FastifyRequest, reply: FastifyReply, p: Params): Promise<CheckedRequest | FastifyReply> {
     const checked = await check(request, p);
     if (!checked.ok) return 'page' in checked ? html(reply, 400, errorPage('Sign-in cannot continue', checked.page)) : reply.redirect(checked.redirect, 303);
     if (!csrf.valid(request, p['csrf_token'])) {
       return html(reply, 403, errorPage('Sign-in cannot continue', 'The form expired or was not sent from this site. Go back to the application and start again.'));
     }
+    return checked;
+  }
+
+  /** A completed sign-in: a code that carries its new session, and the browser sent back with it. */
+  async function complete(request: FastifyRequest, reply: FastifyReply, p: Params, checked: CheckedRequest, signedIn: SignedIn) {
+    const { redirectUri, scope } = checked;
+    const code = await services.oidc.issueCode({
+      clientId: checked.client.id,
+      redirectUri,
+      codeChallenge: p['code_challenge']!,
+      scope,
+      nonce: p['nonce'] ?? null,
+      accountId: signedIn.accountId,
+      profileId: signedIn.profileId,
+      amr: signedIn.amr,
+      origin: { ip: request.ip, userAgent: request.headers['user-agent'] },
+    });
+    return reply.redirect(withParams(redirectUri, { code, state: p['state'], iss: issuer }), 303);
+  }
+
+  const steps = secondFactorRoutes(app, { services, checked: checkedPost, csrfFor, html, complete });
+
+  app.post('/oauth/v2/authorize', schema('Authorize: the sign-in form posted', 'The sign-in form of `GET /oauth/v2/authorize` (form-encoded, CSRF-protected, throttled like the password grant). On success, a redirect to the client with `code`, `state` and `iss`; for an account with a second factor (or an org that requires one), its step\'s page first.'), async (request, reply) => {
+    const p = (request.body ?? {}) as Params;
+    if (typeof p !== 'object') throw new ProfiledError('auth.invalid_request');
+    const checked = await checkedPost(request, reply, p);
+    if (!('client' in checked)) return checked;
     const again = (status: number, error: string) =>
       html(reply, status, loginPage({ clientName: checked.client.name, params: checked.carried, csrf: csrfFor(request, reply), username: p['username']?.slice(0, 254), error }));
     if (!p['username'] || !p['password']) return again(400, 'Enter your username or email and your password.');
@@ -105,19 +134,11 @@ export async function oidcRoutes(app: FastifyInstance, opts: { services: Service
       if (e.code === 'auth.invalid_grant') return again(400, 'The username or password is incorrect.');
       throw err;
     }
-    const code = await services.oidc.issueCode({
-      clientId: checked.client.id,
-      redirectUri: checked.redirectUri,
-      codeChallenge: p['code_challenge']!,
-      scope: checked.scope,
-      nonce: p['nonce'] ?? null,
-      accountId: signedIn.account.id,
-      profileId: signedIn.profile.id,
-    });
-    return reply.redirect(withParams(checked.redirectUri, { code, state: p['state'], iss: issuer }), 303);
+    if (signedIn.second) return steps.begin(request, reply, checked, { accountId: signedIn.account.id, profileId: signedIn.profile.id, step: signedIn.second });
+    return complete(request, reply, p, checked, { accountId: signedIn.account.id, profileId: signedIn.profile.id, amr: ['pwd'] });
   });
 
-  app.get(LOGIN_CSS_PATH, { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(LOGIN_CSS));
+  app.get(LOGIN_CSS_PATH, { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(LOGIN_CSS + SECOND_FACTOR_CSS));
 
   const userinfoOpts = {
     ...schema('UserInfo', 'OIDC Core §5.3: the signed-in person\'s standard claims (name, given_name, family_name, nickname, preferred_username, email, email_verified, gender, birthdate, locale, picture, website, updated_at), as far as the scopes granted reach (a password-grant token sees all).'),

@@ -19,12 +19,16 @@ import { createRecoveryService } from './recovery.ts';
 import { createInvitationService } from './invitations.ts';
 import { createImportService } from './import/index.ts';
 import { createUploadService } from './uploads/index.ts';
+import { createDeviceService } from './devices.ts';
+import { createMfaService } from './mfa/factors.ts';
+import { createSignInSteps } from './mfa/sign-in.ts';
 import type { ServiceDeps } from './types.ts';
 
 /** Every service over one set of dependencies. */
 export function createServices(deps: ServiceDeps) {
   const profiles = createProfileService(deps);
-  const sessions = createSessionService(deps);
+  const mfa = createMfaService(deps);
+  const sessions = createSessionService(deps, mfa);
   const vocabularies = createVocabularyService(deps, profiles);
   const accounts = createAccountService(deps);
   return {
@@ -49,6 +53,9 @@ export function createServices(deps: ServiceDeps) {
     recovery: createRecoveryService(deps),
     invitations: createInvitationService(deps, accounts),
     uploads: createUploadService(deps, profiles),
+    mfa,
+    signInSteps: createSignInSteps(deps, mfa, sessions.finishSignIn),
+    devices: createDeviceService(deps),
   };
 }
 

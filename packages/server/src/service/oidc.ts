@@ -3,6 +3,7 @@ import { ProfiledError } from '@profiled/core';
 import { hashSecret, newSecret } from '../auth/tokens.ts';
 import type { OAuthClientRow } from '../storage/port.ts';
 import type { createSessionService, TokenPair } from './sessions.ts';
+import type { SignInOrigin } from './devices.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
 /** How long an authorization code lives (RFC 6749 §4.1.2 advises at most ten minutes; we use one). */
@@ -17,6 +18,9 @@ export interface CodeGrant {
   readonly nonce: string | null;
   readonly accountId: string;
   readonly profileId: string;
+  /** How the person signed in (RFC 8176), for the session and its ID token's `amr`. */
+  readonly amr: readonly string[];
+  readonly origin: SignInOrigin;
 }
 
 export interface NewClient {
@@ -91,7 +95,7 @@ export function createOidcService(deps: ServiceDeps, sessions: ReturnType<typeof
 
     /** After a successful sign-in: a new session and a code that carries it, for one minute, once. */
     async issueCode(grant: CodeGrant): Promise<string> {
-      const sessionId = await sessions.openSession(grant.accountId, grant.profileId, grant.scope);
+      const sessionId = await sessions.openSession(grant.accountId, grant.profileId, grant.scope, { ...grant.origin, clientId: grant.clientId }, grant.amr);
       const code = newSecret();
       const now = clock.now();
       await storage.repos.insertAuthCode({
@@ -130,8 +134,9 @@ export function createOidcService(deps: ServiceDeps, sessions: ReturnType<typeof
       if (code.redirect_uri !== input.redirectUri) throw invalid('redirect_uri differs from the one in the authorization request.');
       if (s256(input.verifier) !== code.code_challenge) throw invalid('code_verifier does not match the code_challenge.');
       const pair = await sessions.tokensForSession(code.session_id);
+      const amr = (await storage.repos.findSession(code.session_id))?.amr?.split(' ') ?? ['pwd'];
       const id_token = await tokens.signIdToken(
-        { sub: code.account_id, auth_time: code.auth_time, sid: code.session_id, azp: input.client.id, ...(code.nonce ? { nonce: code.nonce } : {}), at_hash: atHash(pair.access_token) },
+        { sub: code.account_id, auth_time: code.auth_time, amr, sid: code.session_id, azp: input.client.id, ...(code.nonce ? { nonce: code.nonce } : {}), at_hash: atHash(pair.access_token) },
         input.client.id,
       );
       return { ...pair, id_token, scope: code.scope };

@@ -3,7 +3,10 @@ import { ProfiledError } from '@profiled/core';
 import { hashPassword, needsRehash, verifyPassword } from '../auth/passwords.ts';
 import { hashSecret, newSecret } from '../auth/tokens.ts';
 import type { AccountRow, Repos } from '../storage/port.ts';
+import { maskIp, summariseUserAgent, type SignInOrigin } from './devices.ts';
 import { createExternalAccounts } from './external-accounts.ts';
+import type { MfaService } from './mfa/factors.ts';
+import { queueSecurityNotice } from './mfa/notices.ts';
 import { throttleGuard } from './throttle.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
@@ -22,7 +25,7 @@ export const API_KEY_PREFIX = 'pfd_';
  * address), rotating refresh tokens with reuse detection, and turning a presented access
  * token or API key into a `Principal`.
  */
-export function createSessionService(deps: ServiceDeps) {
+export function createSessionService(deps: ServiceDeps, mfa: MfaService) {
   const { storage, clock, tokens, settings } = deps;
   const throttle = throttleGuard(deps);
   const external = deps.external && { issuer: deps.external.issuer, accounts: createExternalAccounts(deps, deps.external.orgSlug) };
@@ -37,13 +40,39 @@ export function createSessionService(deps: ServiceDeps) {
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + settings.refreshTokenTtlSeconds * 1000).toISOString(),
     });
+    await repos.touchSession(sessionId, now.toISOString());
     const access = await tokens.sign({ sub: account.id, sid: sessionId, org: orgId, pid: profileId });
     return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refresh };
   }
 
   /**
+   * A new session with what the device list shows of it; a sign-in from a device the
+   * account has not used before is mailed about, unless its org switched that off.
+   */
+  async function recordSession(repos: Repos, account: AccountRow, profile: { id: string; org_id: string }, origin: SignInOrigin, amr: readonly string[], scope: string | null): Promise<string> {
+    const id = randomUUID();
+    const at = clock.now().toISOString();
+    const userAgent = summariseUserAgent(origin.userAgent);
+    const ip = maskIp(origin.ip);
+    const seen = await repos.deviceSeen(account.id, userAgent, ip);
+    await repos.insertSession({ id, account_id: account.id, profile_id: profile.id, created_at: at, revoked_at: null, scope, client_id: origin.clientId && /^[\x21-\x7e]{1,256}$/.test(origin.clientId) ? origin.clientId : null, user_agent: userAgent, ip, amr: amr.join(' '), last_seen_at: null });
+    if (seen === 'new' && (await repos.findOrg({ id: profile.org_id }))?.settings.new_device_notice !== false) {
+      await queueSecurityNotice(repos, at, account, 'new_device', [userAgent, ip && `from ${ip}`].filter(Boolean).join(', '));
+    }
+    return id;
+  }
+
+  /** After the last step of a sign-in: the throttle forgets the account's failures, and a sign-in during the deletion grace period restores the account (issue 10). */
+  async function finishSignIn(account: AccountRow): Promise<void> {
+    await throttle.clear([`login:${account.id}`]);
+    if (account.status === 'deleting') await storage.repos.setAccountStatus(account.id, 'active', null, clock.now().toISOString());
+  }
+
+  /**
    * Checks a sign-in (username or email, and password), throttled per account and per
-   * client address; answers the account and the profile a new session starts on.
+   * client address; answers the account, the profile a new session starts on, and the
+   * second step still to come: `code` for an account with a second factor, `enrol` for a
+   * member of an org that requires one who has none yet. Only without one is it finished.
    */
   async function signIn(login: string, password: string, clientIp: string) {
     // A NUL names no account (and PostgreSQL's text cannot even hold one to look it up).
@@ -59,34 +88,53 @@ export function createSessionService(deps: ServiceDeps) {
       await throttle.fail(keys);
       throw invalidGrant();
     }
-    await throttle.clear([keys[0]!]);
     // An imported hash (bcrypt, Django's PBKDF2, argon2 with other parameters) becomes ours now that the password is known.
     if (account.password_hash && needsRehash(account.password_hash)) {
       await storage.repos.upgradePasswordHash(account.id, account.password_hash, await hashPassword(password), clock.now().toISOString());
     }
-    // A sign-in during the deletion grace period restores the account (issue 10).
-    if (account.status === 'deleting') await storage.repos.setAccountStatus(account.id, 'active', null, clock.now().toISOString());
     const profile = (await storage.repos.findProfileOf(account.id, account.default_org_id)) ?? (await firstProfile(storage.repos, account.id));
-    return { account, profile };
+    const second = (await mfa.hasFactor(account.id)) ? 'code' : (await mfa.requiredIn(profile.org_id)) ? 'enrol' : undefined;
+    if (!second) await finishSignIn(account);
+    return { account, profile, second } as const;
   }
 
   return {
     signIn,
+    finishSignIn,
 
-    async passwordGrant(login: string, password: string, clientIp: string): Promise<TokenPair> {
-      const { account, profile } = await signIn(login, password, clientIp);
+    /**
+     * The password grant. An account with a second factor must send its code (or a recovery
+     * code) as `otp`, or gets `auth.mfa_required`; so does a member of an org that requires
+     * a factor and has none yet (it is set up at the sign-in page). A wrong code counts
+     * against the same throttle as a wrong password.
+     */
+    async passwordGrant(login: string, password: string, origin: SignInOrigin, otp?: string): Promise<TokenPair> {
+      const { account, profile, second } = await signIn(login, password, origin.ip);
+      const amr = ['pwd'];
+      if (second === 'enrol') throw new ProfiledError('auth.mfa_required', { message: 'Your organization requires a second factor and this account has none yet: sign in once at the sign-in page (the member portal) to set one up.' });
+      if (second === 'code') {
+        if (!otp) throw new ProfiledError('auth.mfa_required');
+        await mfa.useCodeThrottled(account, otp, [`ip:${origin.ip}`]);
+        await finishSignIn(account);
+        amr.push('otp', 'mfa');
+      }
       return storage.transaction(async (tx) => {
-        const sessionId = randomUUID();
-        await tx.insertSession({ id: sessionId, account_id: account.id, profile_id: profile.id, created_at: clock.now().toISOString(), revoked_at: null });
+        const sessionId = await recordSession(tx, account, profile, origin, amr, null);
         return issue(tx, account, sessionId, profile.id, profile.org_id);
       });
     },
 
-    /** Opens a session that has no tokens yet (an authorization code will carry it); `scope` limits what userinfo tells. */
-    async openSession(accountId: string, profileId: string, scope: string | null): Promise<string> {
-      const sessionId = randomUUID();
-      await storage.repos.insertSession({ id: sessionId, account_id: accountId, profile_id: profileId, created_at: clock.now().toISOString(), revoked_at: null, scope });
-      return sessionId;
+    /**
+     * Opens a session that has no tokens yet (an authorization code will carry it); `scope`
+     * limits what userinfo tells, `amr` (RFC 8176) says how the person proved who they are.
+     */
+    async openSession(accountId: string, profileId: string, scope: string | null, origin: SignInOrigin, amr: readonly string[]): Promise<string> {
+      return storage.transaction(async (tx) => {
+        const account = await tx.findAccount(accountId);
+        const profile = await tx.findProfile(profileId);
+        if (!account || !profile) throw new ProfiledError('auth.invalid_grant');
+        return recordSession(tx, account, profile, origin, amr, scope);
+      });
     },
 
     /** The first tokens of a session opened by `openSession`. */

@@ -19,6 +19,10 @@ export interface OrgSettings {
   readonly password_policy?: Partial<PasswordPolicy>;
   /** When true, unknown skill and interest names in a profile write are added to the vocabulary instead of refused. */
   readonly vocabulary_free_entry?: boolean;
+  /** `required`: every member signs in with a second factor (issue 22); absent: optional. */
+  readonly mfa?: 'required' | 'optional';
+  /** False: no mail about a sign-in from a device not seen before (absent: mailed). */
+  readonly new_device_notice?: boolean;
 }
 
 export interface PasswordPolicy {
@@ -99,6 +103,12 @@ export interface SessionRow {
   readonly revoked_at: string | null;
   /** The OpenID scopes granted (authorization-code sessions); null: everything (the password grant). */
   readonly scope?: string | null;
+  /** The device list's facts (migration 0013): the client, a user-agent summary, the address with its last part hidden, how it signed in (RFC 8176 values, space-separated). */
+  readonly client_id?: string | null;
+  readonly user_agent?: string | null;
+  readonly ip?: string | null;
+  readonly amr?: string | null;
+  readonly last_seen_at?: string | null;
 }
 
 export interface SigningKeyRow {
@@ -230,6 +240,8 @@ export interface LifecycleRepos {
 
 import type { AccountTokenRepos } from './account-token-rows.ts';
 export type { AccountTokenPurpose, AccountTokenRepos, AccountTokenRow } from './account-token-rows.ts';
+import type { MfaRepos } from './mfa-rows.ts';
+export type { FactorKind, FactorRow, LiveSessionRow, MfaRepos, SignInChallengeRow } from './mfa-rows.ts';
 
 import type { UploadRepos } from './upload-rows.ts';
 export type { BlobRow, UploadFileRow, UploadKind, UploadRepos } from './upload-rows.ts';
@@ -259,7 +271,7 @@ export interface ImportRepos {
 }
 
 /** The operations, usable inside and outside a transaction. */
-export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos, AccountTokenRepos, ImportRepos, UploadRepos {
+export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos, AccountTokenRepos, ImportRepos, MfaRepos, UploadRepos {
   insertOrg(org: OrgRow): Promise<void>;
   findOrg(by: { id: string } | { slug: string }): Promise<OrgRow | undefined>;
 

@@ -11,6 +11,8 @@ import { publicRoutes } from './routes-public.ts';
 import { recoveryRoutes } from './routes-recovery.ts';
 import { invitationRoutes } from './routes-invitations.ts';
 import { uploadRoutes } from './routes-uploads.ts';
+import { mfaRoutes } from './routes-mfa.ts';
+import { sessionRoutes } from './routes-sessions.ts';
 
 /** Profiled's own API: canonical names, JSON merge patch, ETags, RFC 9457 problems. */
 export const nativeDialect: Dialect = {
@@ -29,6 +31,8 @@ export const nativeDialect: Dialect = {
     invitationRoutes(scope, ctx);
     recoveryRoutes(scope, ctx);
     await uploadRoutes(scope, ctx);
+    mfaRoutes(scope, ctx);
+    sessionRoutes(scope, ctx);
   },
   renderError: renderProblem,
 };

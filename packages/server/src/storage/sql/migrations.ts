@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { SqlFlavor } from './flavor.ts';
 import { blobs } from './migration-0012-blobs.ts';
+import { secondFactors } from './migration-0013-second-factors.ts';
 
 /**
  * The numbered schema migrations. A migration is immutable once shipped: fix forward with a
@@ -334,6 +335,11 @@ export const migrations: readonly Migration[] = [
     // Uploaded pictures and résumés (issue 23): content-addressed blobs and who refers to them.
     name: '0012_blobs',
     up: (db, f) => blobs(db, f),
+  },
+  {
+    // Second factors, recovery codes, sign-in challenges and the device list (issue 22).
+    name: '0013_second_factors',
+    up: (db, f) => secondFactors(db, f),
   },
 ];
 

@@ -13,6 +13,7 @@ import { vocabularyRepos } from './repos-vocabularies.ts';
 import { lifecycleRepos } from './repos-lifecycle.ts';
 import { accountTokenRepos } from './repos-account-tokens.ts';
 import { uploadRepos } from './repos-uploads.ts';
+import { mfaRepos } from './repos-mfa.ts';
 
 type Group = (db: Kysely<any>, flavor: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache, read?: DirectoryReader) => Partial<Repos>;
 
@@ -27,6 +28,7 @@ const GROUPS: readonly Group[] = [
   (db, f, reg, t) => lifecycleRepos(db, f, reg, t),
   (db) => accountTokenRepos(db),
   (db, f) => uploadRepos(db, f),
+  (db) => mfaRepos(db),
 ];
 
 /**
