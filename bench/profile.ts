@@ -15,6 +15,8 @@ import { seed } from './seed.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const wanted = process.argv[2] ?? 'native GET';
+// An optional second argument replaces a search scenario's words, to profile one query.
+const words = process.argv[3];
 const scenario = scenarios.find((s) => s.name.includes(wanted));
 if (!scenario) throw new Error(`no scenario matches "${wanted}"`);
 const tmp = mkdtempSync(join(tmpdir(), 'profiled-prof-'));
@@ -40,7 +42,8 @@ const result = await drive({
   seconds: 8,
   method: scenario.method,
   next: (n) => {
-    const r = scenario.request(n, accounts[n % accounts.length]!);
+    const asked = scenario.request(n, accounts[n % accounts.length]!);
+    const r = words ? { ...asked, path: asked.path.replace(/([?&](?:q|query)=)[^&]*/, `$1${encodeURIComponent(words)}`) } : asked;
     const headers: Record<string, string> = {};
     if (r.token) headers['authorization'] = `Bearer ${r.token}`;
     if (r.body !== undefined) headers['content-type'] = r.contentType ?? 'application/json';
@@ -50,7 +53,9 @@ const result = await drive({
 process.stdout.write(`${scenario.name}: ${result.reqPerSec} req/s, p99 ${result.p99} ms, errors ${result.errors}\n`);
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
-const file = readdirSync(tmp).find((f) => f.endsWith('.cpuprofile'))!;
+// The main thread's profile (thread id 0); reader threads write their own beside it.
+const files = readdirSync(tmp).filter((f) => f.endsWith('.cpuprofile'));
+const file = files.find((f) => f.split('.').at(-3) === '0') ?? files[0]!;
 const kept = join(root, 'bench/results', 'latest.cpuprofile');
 renameSync(join(tmp, file), kept);
 

@@ -14,6 +14,8 @@ export interface Config {
   readonly searchThreads: number;
   /** SQLite: searches that may wait for a thread; one more answers 503 with Retry-After. */
   readonly searchQueue: number;
+  /** Megabytes of rendered directory pages kept against their org's directory version (0: none). */
+  readonly directoryCacheMb: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** The token issuer (`iss`) and the base of absolute URLs. */
   readonly issuer: string;
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sqliteSynchronous: oneOf('SQLITE_SYNCHRONOUS', 'NORMAL', ['NORMAL', 'FULL'] as const),
     searchThreads: int('SEARCH_THREADS', availableParallelism(), 0, 64),
     searchQueue: int('SEARCH_QUEUE', 256, 0, 100_000),
+    directoryCacheMb: int('DIRECTORY_CACHE_MB', 32, 0, 4096),
     logLevel: oneOf('LOG_LEVEL', defaults.logLevel ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     issuer,
     audience: str('TOKEN_AUDIENCE', 'profiled'),

@@ -81,7 +81,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const tokens = createTokenService(storage.repos, config, () => clock.now());
   await tokens.init();
   const external = await trustedIssuer(config, storage, logger);
-  const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config, external });
+  const services = createServices({ storage, registry, clock, passwords: createPasswordChecker(), tokens, settings: config, external, directoryPageBytes: config.directoryCacheMb * 1024 * 1024 });
   const mail = createMailTransport(config, logger);
   const sms = createSmsTransport(config, logger);
   const outbox = createOutboxWorker({ storage, clock, logger, mail, sms, settings: config, periodic: [{ everyMs: 60_000, run: () => services.deletion.purge() }, { everyMs: 600_000, run: () => services.uploads.sweep() }] });
@@ -147,7 +147,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   if (config.corsOrigins.length > 0) await server.register(cors, corsOptions(config));
   await server.register(swagger, openApiOptions(config, dialects));
   await server.register(swaggerUi, { routePrefix: '/docs' });
-  const metrics = registerMetrics(server);
+  const metrics = registerMetrics(server, services.directory.pageStats);
 
   const fallback = errorHandler(renderProblem);
   server.setErrorHandler(fallback);

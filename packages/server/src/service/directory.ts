@@ -1,4 +1,5 @@
 import { ProfiledError } from '@profiled/core';
+import { createDirectoryPages } from './directory-pages.ts';
 import { toView, toViews, type ProfileView } from './profile-view.ts';
 import type { Principal, ServiceDeps } from './types.ts';
 
@@ -36,7 +37,12 @@ export function searchTerms(q: string | undefined): string[] {
  */
 export function createDirectoryService(deps: ServiceDeps) {
   const { storage } = deps;
+  const pages = createDirectoryPages(storage, deps.directoryPageBytes ?? 0);
   return {
+    /** Rendered pages kept exactly (directory-pages.ts): a dialect's `render` runs only when no kept page holds. */
+    rendered: pages.serve,
+    pageStats: pages.stats,
+
     /**
      * With search words or a tag: full-text matches, best first (then by name), paged by
      * offset. Without: every public profile by name, paged by keyset.

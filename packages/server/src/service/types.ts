@@ -69,6 +69,8 @@ export interface ServiceDeps {
   readonly settings: ThrottleSettings;
   /** The trusted outside identity provider and the org slug of the accounts it brings; absent: none. */
   readonly external?: { readonly issuer: ExternalIssuer; readonly orgSlug: string } | undefined;
+  /** Bytes of rendered directory pages to keep (directory-pages.ts); 0 keeps none. */
+  readonly directoryPageBytes?: number;
 }
 
 export const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);

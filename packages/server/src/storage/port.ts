@@ -311,6 +311,12 @@ export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos
   followRelation(viewerId: string, profileId: string): Promise<{ following: boolean; followedBack: boolean }>;
   /** {@link followRelation} for a page of profiles in one query; every id asked for is in the map. */
   followRelations(viewerId: string, profileIds: readonly string[]): Promise<Map<string, { following: boolean; followedBack: boolean }>>;
+  /**
+   * What a kept rendering of a directory page depends on besides its query: the org's
+   * directory version (0 before anything listed changed; see migration 0014), and whether
+   * the viewer follows, or is followed by, any of these profiles.
+   */
+  directoryStamp(orgId: string, viewerId: string, profileIds: readonly string[]): Promise<{ version: number; related: boolean }>;
   /** Records that `followerId` follows `followeeId`; false when it already did. */
   insertFollow(followerId: string, followeeId: string, at: string): Promise<boolean>;
   /** Removes the relation; false when there was none. */

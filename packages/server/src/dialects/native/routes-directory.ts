@@ -29,10 +29,15 @@ export function directoryRoutes(app: FastifyInstance, ctx: DialectContext): void
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ profiles: Type.Array(Type.Unsafe(entry)), next: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses(400, 401, 403) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
+    const principal = principalOf(request);
     const query = request.query as { q?: string; tag?: string; cursor?: string; limit: number };
-    const page = await services.directory.list(principalOf(request), query);
-    return { profiles: page.profiles.map(render), next: page.next ?? null };
+    const key = `native:directory:${JSON.stringify([query.q ?? null, query.tag ?? null, query.cursor ?? null, query.limit])}`;
+    const body = await services.directory.rendered(principal, key, async () => {
+      const page = await services.directory.list(principal, query);
+      return { profiles: page.profiles, body: reply.serialize({ profiles: page.profiles.map(render), next: page.next ?? null }) as string };
+    });
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   app.get('/directory/:profileId', {

@@ -143,19 +143,23 @@ export function coworkerRoutes(app: FastifyInstance, ctx: DialectContext): void 
   }, async (request, reply) => {
     const principal = principalOf(request);
     const q = request.query as { query: string; tag: string; page: number; size: number; _shape?: string };
-    const [result, orgName] = await Promise.all([services.directory.page(principal, { q: q.query, tag: q.tag, page: q.page, size: q.size }), orgNameOf(principal)]);
-    const totalPages = Math.ceil(result.total / q.size);
-    const body = {
-      Records: result.profiles.map((v) => record(v, orgName)),
-      CurrentPage: q.page,
-      PageSize: q.size,
-      TotalItems: result.total,
-      TotalPages: totalPages,
-      HasNextPage: q.page < totalPages,
-      HasPreviousPage: q.page > 1,
-    };
-    // Serialised here: a shaped body is a subset the response schema would pad out again.
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(applyShape(body, parseShape(q._shape))));
+    const key = `nexudus:published:${JSON.stringify([q.query, q.tag, q.page, q.size, q._shape ?? null])}`;
+    const body = await services.directory.rendered(principal, key, async () => {
+      const [result, orgName] = await Promise.all([services.directory.page(principal, { q: q.query, tag: q.tag, page: q.page, size: q.size }), orgNameOf(principal)]);
+      const totalPages = Math.ceil(result.total / q.size);
+      const list = {
+        Records: result.profiles.map((v) => record(v, orgName)),
+        CurrentPage: q.page,
+        PageSize: q.size,
+        TotalItems: result.total,
+        TotalPages: totalPages,
+        HasNextPage: q.page < totalPages,
+        HasPreviousPage: q.page > 1,
+      };
+      // Serialised here: a shaped body is a subset the response schema would pad out again.
+      return { profiles: result.profiles, body: JSON.stringify(applyShape(list, parseShape(q._shape))) };
+    });
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   app.get('/api/public/coworkers/published/:coworkerId', {

@@ -112,6 +112,9 @@ export const postgresSearch: SearchCapability = {
     // Few accounts are not active: the listing leaves them out with an anti-join on this list.
     await sql.raw("create index accounts_not_active on accounts (id) where status <> 'active'").execute(db);
   },
+  async createDirectoryVersions(db) {
+    for (const statement of DIRECTORY_VERSIONS_DDL) await sql.raw(statement).execute(db);
+  },
   matches(db, { ranked, tag }) {
     let q = listedIn(db);
     if (tag) q = q.where(sql<boolean>`exists (select 1 from jsonb_array_elements_text(p.tags) as t(v) where lower(t.v) = ${slot('tag')})`);
@@ -147,3 +150,48 @@ const listedIn = (db: Kysely<any>) =>
     .where('p.org_id', '=', slot('org'))
     .where(sql<boolean>`p.is_public`)
     .where(sql<boolean>`not exists (select 1 from accounts a where a.id = p.account_id and a.status <> 'active')`);
+
+/**
+ * The versions of migration 0014 (see SearchCapability.createDirectoryVersions). Orgs are
+ * raised in id order, so two transactions that raise the same two never wait on each other
+ * in a cycle; the triggers' names sort after the foreign keys' (`RI_…`), so a follow's row
+ * locks come before its org's version.
+ */
+const DIRECTORY_VERSIONS_DDL = [
+  'create table directory_versions (org_id text primary key references orgs (id) on delete cascade, version bigint not null)',
+  `create function profiled_directory_raise(orgs text[]) returns void language sql as $fn$
+    insert into directory_versions as v (org_id, version) select o, 1 from unnest(orgs) as o where o is not null order by o
+    on conflict (org_id) do update set version = v.version + 1
+  $fn$`,
+  `create function profiled_directory_profile_changed() returns trigger language plpgsql as $fn$
+  begin
+    perform profiled_directory_raise(array(select distinct o from unnest(array[
+      case when tg_op <> 'INSERT' and old.is_public then old.org_id end,
+      case when tg_op <> 'DELETE' and new.is_public then new.org_id end]) as o));
+    return null;
+  end $fn$`,
+  `create function profiled_directory_account_changed() returns trigger language plpgsql as $fn$
+  begin
+    perform profiled_directory_raise(array(select distinct org_id from profiles where account_id = new.id and is_public));
+    return null;
+  end $fn$`,
+  `create function profiled_directory_follow_changed() returns trigger language plpgsql as $fn$
+  declare f follows;
+  begin
+    f := case when tg_op = 'DELETE' then old else new end;
+    perform profiled_directory_raise(array(select distinct org_id from profiles where id in (f.follower_id, f.followee_id) and is_public));
+    return null;
+  end $fn$`,
+  `create function profiled_directory_org_changed() returns trigger language plpgsql as $fn$
+  begin
+    perform profiled_directory_raise(array[new.id]);
+    return null;
+  end $fn$`,
+  // A private profile's writes call nothing.
+  'create trigger directory_version_profile_insert after insert on profiles for each row when (new.is_public) execute function profiled_directory_profile_changed()',
+  'create trigger directory_version_profile_update after update on profiles for each row when (old.is_public or new.is_public) execute function profiled_directory_profile_changed()',
+  'create trigger directory_version_profile_delete after delete on profiles for each row when (old.is_public) execute function profiled_directory_profile_changed()',
+  'create trigger directory_version_account after update on accounts for each row execute function profiled_directory_account_changed()',
+  'create trigger directory_version_follow after insert or delete on follows for each row execute function profiled_directory_follow_changed()',
+  'create trigger directory_version_org after update on orgs for each row execute function profiled_directory_org_changed()',
+];

@@ -113,6 +113,13 @@ export interface SearchCapability {
    */
   createDirectoryIndex(db: Kysely<any>, columns: readonly string[]): Promise<void>;
   /**
+   * `directory_versions (org_id, version)`: a number per org that every write which can
+   * change what its directory shows raises, in the same statement as the write (migration
+   * 0014) — a listed profile inserted, changed, deleted or made private, its account
+   * changed, a follow of a listed profile, the org renamed. Rendered pages are kept against it.
+   */
+  createDirectoryVersions(db: Kysely<any>): Promise<void>;
+  /**
    * The org's listed profiles matching a filter of this shape, narrow: `page_id`,
    * `page_name` and, when ranked (there are terms), `search_rank`, lower for better matches.
    * Its values are slots (prepared.ts), filled from {@link directoryValues}: the SQL of a

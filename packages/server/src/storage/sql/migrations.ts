@@ -341,6 +341,11 @@ export const migrations: readonly Migration[] = [
     name: '0013_second_factors',
     up: (db, f) => secondFactors(db, f),
   },
+  {
+    // Rendered directory pages are kept while their org's directory version holds (issue 20).
+    name: '0014_directory_versions',
+    up: (db, f) => f.search.createDirectoryVersions(db),
+  },
 ];
 
 /** The columns migration 0003 indexes; a test holds them equal to the registry's searchable fields. */

@@ -23,6 +23,7 @@ type ProfileRepos = Pick<
   | 'followCounts'
   | 'followRelation'
   | 'followRelations'
+  | 'directoryStamp'
   | 'insertEvent'
   | 'listEvents'
 >;
@@ -257,6 +258,27 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
         if (r.followee_id === viewerId && out.has(r.follower_id)) out.get(r.follower_id)!.followedBack = true;
       }
       return out;
+    },
+    async directoryStamp(orgId, viewerId, profileIds) {
+      // One statement per page size, compiled once: this runs before every kept page is served.
+      const t = templates(`directoryStamp:${profileIds.length}`, () => {
+        const ids = profileIds.map((_, i) => slot(`id${i}`));
+        return db.selectNoFrom((eb) => [
+          eb.fn.coalesce(eb.selectFrom('directory_versions').select('version').where('org_id', '=', slot('org')), sql<number>`0`).as('version'),
+          ids.length === 0
+            ? sql<boolean>`0 = 1`.as('related')
+            : eb
+                .or([
+                  eb.exists(eb.selectFrom('follows').select(sql`1`.as('x')).where('follower_id', '=', slot('viewer')).where('followee_id', 'in', ids)),
+                  eb.exists(eb.selectFrom('follows').select(sql`1`.as('x')).where('followee_id', '=', slot('viewer')).where('follower_id', 'in', ids)),
+                ])
+                .as('related'),
+        ]);
+      });
+      const values: Record<string, unknown> = { org: orgId, viewer: viewerId };
+      profileIds.forEach((id, i) => (values[`id${i}`] = id));
+      const [row] = (await runTemplate<{ version: unknown; related: unknown }>(db, t, values)).rows;
+      return { version: Number(row?.version ?? 0), related: Boolean(Number(row?.related ?? 0)) || row?.related === true };
     },
     async followRelation(viewerId, profileId) {
       const rows = await db

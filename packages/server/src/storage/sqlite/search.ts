@@ -31,6 +31,9 @@ export const sqliteSearch: SearchCapability = {
     await sql.raw('drop table if exists profile_search').execute(db);
     for (const statement of directoryIndexDdl(columns)) await sql.raw(statement).execute(db);
   },
+  async createDirectoryVersions(db) {
+    for (const statement of directoryVersionsDdl()) await sql.raw(statement).execute(db);
+  },
   matches(db, { ranked, tag }) {
     if (!ranked) return tag ? entriesOf(db).where(hasTag) : entriesOf(db);
     const q = db
@@ -125,5 +128,23 @@ function directoryIndexDdl(columns: readonly string[]): string[] {
     ddl`create trigger directory_profile_update after update of is_public, number, org_id, account_id, ${columns} on profiles when old.is_public = 1 or new.is_public = 1 begin ` + `${refresh('old.id, new.id')} end`,
     'create trigger directory_profile_delete after delete on profiles when old.is_public = 1 begin delete from directory_search where rowid in (select key from directory_entries where profile_id = old.id); delete from directory_entries where profile_id = old.id; end',
     `create trigger directory_account_status after update of status on accounts when old.status <> new.status begin ${refresh('select id from profiles where account_id = new.id')} end`,
+  ];
+}
+
+/** The versions of migration 0014 (see SearchCapability.createDirectoryVersions). */
+function directoryVersionsDdl(): string[] {
+  // `orgs` is one of the constant selections below, never input. The WHERE keeps SQLite
+  // from reading the upsert's ON as a join constraint.
+  const raise = (orgs: string) => `insert into directory_versions (org_id, version) select org_id, 1 from (${orgs}) where true on conflict (org_id) do update set version = version + 1;`;
+  const listedOf = (which: string) => `select distinct org_id from profiles where id in (${which}) and is_public = 1`;
+  return [
+    'create table directory_versions (org_id text primary key references orgs (id) on delete cascade, version integer not null)',
+    `create trigger directory_version_profile_insert after insert on profiles when new.is_public = 1 begin ${raise('select new.org_id as org_id')} end`,
+    `create trigger directory_version_profile_update after update on profiles when old.is_public = 1 or new.is_public = 1 begin ${raise('select old.org_id as org_id union select new.org_id')} end`,
+    `create trigger directory_version_profile_delete after delete on profiles when old.is_public = 1 begin ${raise('select old.org_id as org_id')} end`,
+    `create trigger directory_version_account after update on accounts begin ${raise('select distinct org_id from profiles where account_id = new.id and is_public = 1')} end`,
+    `create trigger directory_version_follow_insert after insert on follows begin ${raise(listedOf('new.follower_id, new.followee_id'))} end`,
+    `create trigger directory_version_follow_delete after delete on follows begin ${raise(listedOf('old.follower_id, old.followee_id'))} end`,
+    `create trigger directory_version_org after update on orgs begin ${raise('select new.id as org_id')} end`,
   ];
 }
