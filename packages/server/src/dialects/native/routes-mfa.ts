@@ -1,3 +1,4 @@
+import { ProfiledError } from '@profiled/core';
 import Type from 'typebox';
 import { principalOf, type DialectContext, type FastifyInstance } from '../port.ts';
 import { errorResponses } from './schemas.ts';
@@ -90,5 +91,10 @@ export function mfaRoutes(app: FastifyInstance, ctx: DialectContext): void {
       body: Type.Object({ mfa: Type.Optional(policySchema.properties.mfa), new_device_notice: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
       response: { 200: policySchema, ...errorResponses(400, 401, 403, 413, 415) },
     },
-  }, async (request) => services.mfa.setPolicy({ id: policy(request).orgId }, request.body as { mfa?: 'required' | 'optional'; new_device_notice?: boolean }));
+  }, async (request) => {
+    const principal = policy(request);
+    const body = request.body as { mfa?: 'required' | 'optional'; new_device_notice?: boolean };
+    if (body.mfa === undefined && body.new_device_notice === undefined) throw new ProfiledError('request.invalid_body', { message: 'Give mfa, new_device_notice or both.' });
+    return services.mfa.setPolicy({ id: principal.orgId }, body);
+  });
 }
