@@ -9,18 +9,18 @@ export interface BinaryResponse {
 }
 
 /** Sends bytes as the body (with this content type), or as the multipart part `file`. */
-export async function upload(server: TestServer, path: string, opts: { token?: string; bytes: Uint8Array; contentType?: string; multipart?: { filename: string; type?: string; fields?: Record<string, string> }; method?: string; query?: string }): Promise<BinaryResponse> {
+export async function upload(server: TestServer, path: string, opts: { token?: string; bytes: Buffer; contentType?: string; multipart?: { filename: string; type?: string; fields?: Record<string, string> }; method?: string; query?: string }): Promise<BinaryResponse> {
   const headers: Record<string, string> = {};
   if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
   let body: BodyInit;
   if (opts.multipart) {
     const form = new FormData();
     for (const [k, v] of Object.entries(opts.multipart.fields ?? {})) form.append(k, v);
-    form.append('file', new Blob([opts.bytes], { type: opts.multipart.type ?? 'application/octet-stream' }), opts.multipart.filename);
+    form.append('file', new Blob([new Uint8Array(opts.bytes)], { type: opts.multipart.type ?? 'application/octet-stream' }), opts.multipart.filename);
     body = form;
   } else {
     headers['content-type'] = opts.contentType ?? 'application/octet-stream';
-    body = opts.bytes;
+    body = new Uint8Array(opts.bytes);
   }
   const res = await fetch(`${server.url}${path}${opts.query ?? ''}`, { method: opts.method ?? 'PUT', headers, body });
   return read(res);

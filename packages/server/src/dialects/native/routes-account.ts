@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { principalOf, type DialectContext, type FastifyInstance } from '../port.ts';
 import { errorResponses, pendingChangesSchema } from './schemas.ts';
+import { zipStored } from './zip.ts';
 
 /** `/v1/me/export` and `DELETE /v1/me`: the account lifecycle's data-subject rights (issue 10). */
 export function accountRoutes(app: FastifyInstance, ctx: DialectContext): void {
@@ -11,13 +12,22 @@ export function accountRoutes(app: FastifyInstance, ctx: DialectContext): void {
     preHandler: ctx.authenticateSelf,
     schema: {
       summary: 'Export my data',
-      description: 'GDPR art. 15 and 20: every stored field of every profile of the account, each profile\'s history, the vocabulary entries it references and its follows, and the account\'s sessions, API keys and pending changes, as one JSON document. Never secrets (no password hash, token, key or code).',
+      description: 'GDPR art. 15 and 20: every stored field of every profile of the account, each profile\'s history, the vocabulary entries it references, its follows and its uploaded files (listed under `files`), and the account\'s sessions, API keys and pending changes, as one JSON document. With `format=zip`, a zip archive of that document (`profiled-export.json`) and the uploaded files themselves, each at the `path` the document gives it. Never secrets (no password hash, token, key or code).',
       security,
-      response: { 200: { type: 'object', additionalProperties: true, description: 'The export document (`format: profiled-export/1`).' }, ...errorResponses(401, 403, 404) },
+      querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('zip')], { default: 'json', description: '`zip`: the document and the files in one archive.' }) }),
+      produces: ['application/json', 'application/zip'],
+      response: { 200: { type: 'object', additionalProperties: true, description: 'The export document (`format: profiled-export/1`), or with `format=zip` the archive.' }, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const doc = await services.exports.exportAccount(principalOf(request));
-    return reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="profiled-export.json"').send(doc);
+    const principal = principalOf(request);
+    reply.header('cache-control', 'no-store');
+    if ((request.query as { format: string }).format === 'zip') {
+      const { document, files } = await services.exports.exportArchive(principal);
+      const archive = zipStored([{ path: 'profiled-export.json', data: Buffer.from(JSON.stringify(document, null, 2)) }, ...files], ctx.now());
+      return reply.header('content-disposition', 'attachment; filename="profiled-export.zip"').type('application/zip').send(archive);
+    }
+    const doc = await services.exports.exportAccount(principal);
+    return reply.header('content-disposition', 'attachment; filename="profiled-export.json"').send(doc);
   });
 
   app.get('/me/pending-changes', {
