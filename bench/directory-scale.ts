@@ -32,7 +32,7 @@ export interface ScaleOptions {
   readonly measure: (label: string, run: (seconds: number) => Promise<LoadResult>) => Promise<LoadResult>;
   readonly seconds: number;
   /** Starts `profiled serve` on the database; resolves with its base URL and a peak-RSS probe. */
-  readonly serve: (databaseUrl: string) => Promise<{ base: string; peakRssMb: () => number; stop: () => void }>;
+  readonly serve: (databaseUrl: string, env?: Readonly<Record<string, string>>) => Promise<{ base: string; peakRssMb: () => number; stop: () => void }>;
   readonly log: (line: string) => void;
 }
 
@@ -42,6 +42,8 @@ export interface ScaleRow {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  /** Of the directory pages asked for in the row (warm-up included), the share served kept, in %. */
+  readonly kept?: number;
   /** The issue's target for this row on this database, and whether the run met it. */
   readonly target: string;
   readonly meets: boolean;
@@ -155,28 +157,42 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
   const matches = await countMatches(o, DIRECTORY_QUERIES.map((d) => d.q));
   for (const m of matches) o.log(`  "${m.q}": ${m.small} matches in space-001, ${m.big} in the big org`);
 
-  const server = await o.serve(o.databaseUrl);
-  try {
-    const smallViewers = slugs.filter((s) => s !== 'community').map((s) => viewers.get(s)![0]!);
-    const big = viewers.get('community')!;
-    const auth = (a: SeededAccount) => ({ authorization: `Bearer ${a.accessToken}` });
-    const get = (connections: number, next: (n: number) => { path: string; headers: Record<string, string> }) => (seconds: number) => drive({ url: server.base, connections, seconds, method: 'GET', next });
-    const q = (text: string) => encodeURIComponent(text);
-    const queries = DIRECTORY_QUERIES.map((d) => d.q);
-    const rows: ScaleRow[] = [];
-    const row = (name: string, r: LoadResult, [minRate, maxP99]: readonly [number, number]) => {
-      const target = `${minRate > 0 ? `≥ ${minRate}/s, ` : ''}p99 ≤ ${maxP99} ms`;
-      rows.push({ name, reqPerSec: r.reqPerSec, p50: r.p50, p99: r.p99, errors: r.errors, target, meets: r.reqPerSec >= minRate && r.p99 <= maxP99 && r.errors === 0 });
-    };
-    // The n-th request goes to org n mod 100 with query ⌊n / 100⌋ mod 4: every org, every query.
-    const inSmall = (n: number) => ({ viewer: smallViewers[n % smallViewers.length]!, text: queries[Math.floor(n / smallViewers.length) % queries.length]! });
-    row('native search within one of 100 orgs × 1 000', await o.measure('native search within one of 100 orgs', get(o.connections, (n) => ({ path: `/v1/directory?q=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) }))), targets.small);
-    row('nexudus published within one of 100 orgs × 1 000', await o.measure('nexudus published within one of 100 orgs', get(o.connections, (n) => ({ path: `/api/public/coworkers/published?query=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) }))), targets.small);
-    row(`native search, org of 100 000, rare word ("${RARE}")`, await o.measure('native search, big org, rare word', get(o.connections, (n) => ({ path: `/v1/directory?q=${RARE}`, headers: auth(big[n % big.length]!) }))), targets.rare);
-    const common = (n: number) => COMMON[n % COMMON.length]!;
-    row(`native search, org of 100 000, common word (${COMMON.map((c) => `"${c}"`).join(', ')})`, await o.measure('native search, big org, common word', get(o.connections, (n) => ({ path: `/v1/directory?q=${common(n)}`, headers: auth(big[n % big.length]!) }))), targets.common);
-    row('nexudus published, org of 100 000, common word', await o.measure('nexudus published, big org, common word', get(o.connections, (n) => ({ path: `/api/public/coworkers/published?query=${common(n)}`, headers: auth(big[n % big.length]!) }))), targets.common);
+  const smallViewers = slugs.filter((s) => s !== 'community').map((s) => viewers.get(s)![0]!);
+  const big = viewers.get('community')!;
+  const auth = (a: SeededAccount) => ({ authorization: `Bearer ${a.accessToken}` });
+  const q = (text: string) => encodeURIComponent(text);
+  const queries = DIRECTORY_QUERIES.map((d) => d.q);
+  const common = (n: number) => COMMON[n % COMMON.length]!;
+  // The n-th request goes to org n mod 100 with query ⌊n / 100⌋ mod 4: every org, every query.
+  const inSmall = (n: number) => ({ viewer: smallViewers[n % smallViewers.length]!, text: queries[Math.floor(n / smallViewers.length) % queries.length]! });
+  const rows: ScaleRow[] = [];
 
+  /** The search scenarios of the table, against one server; `suffix` names the server's setting. */
+  const searchRows = async (base: string, suffix: string) => {
+    const get = (next: (n: number) => { path: string; headers: Record<string, string> }) => (seconds: number) => drive({ url: base, connections: o.connections, seconds, method: 'GET', next });
+    const row = async (name: string, run: (seconds: number) => Promise<LoadResult>, [minRate, maxP99]: readonly [number, number]) => {
+      const before = await pageCounts(base);
+      const r = await o.measure(`${name}${suffix}`, run);
+      const after = await pageCounts(base);
+      const asked = after.hit + after.miss - before.hit - before.miss;
+      const target = `${minRate > 0 ? `≥ ${minRate}/s, ` : ''}p99 ≤ ${maxP99} ms`;
+      rows.push({ name: `${name}${suffix}`, ...pick(r), kept: asked > 0 ? Math.round((100 * (after.hit - before.hit)) / asked) : 0, target, meets: r.reqPerSec >= minRate && r.p99 <= maxP99 && r.errors === 0 });
+    };
+    // The reader threads start with the first search: not inside the first row's seconds.
+    await fetch(`${base}/v1/directory?q=${RARE}`, { headers: auth(big[0]!) });
+    await row('native search within one of 100 orgs × 1 000', get((n) => ({ path: `/v1/directory?q=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) })), targets.small);
+    await row('nexudus published within one of 100 orgs × 1 000', get((n) => ({ path: `/api/public/coworkers/published?query=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) })), targets.small);
+    await row(`native search, org of 100 000, rare word ("${RARE}")`, get((n) => ({ path: `/v1/directory?q=${RARE}`, headers: auth(big[n % big.length]!) })), targets.rare);
+    await row(`native search, org of 100 000, common word (${COMMON.map((c) => `"${c}"`).join(', ')})`, get((n) => ({ path: `/v1/directory?q=${common(n)}`, headers: auth(big[n % big.length]!) })), targets.common);
+    await row('nexudus published, org of 100 000, common word', get((n) => ({ path: `/api/public/coworkers/published?query=${common(n)}`, headers: auth(big[n % big.length]!) })), targets.common);
+  };
+
+  const server = await o.serve(o.databaseUrl);
+  let peakRss = 0;
+  let mixed: KindFigures[];
+  try {
+    await searchRows(server.base, '');
+    const get = (connections: number, next: (n: number) => { path: string; headers: Record<string, string> }) => (seconds: number) => drive({ url: server.base, connections, seconds, method: 'GET', next });
     // The profile GET on half the connections, alone and then beside searches on the other half.
     const half = Math.max(1, o.connections / 2);
     const profileGet = get(half, (n) => ({ path: '/v1/me/profile', headers: auth(big[n % big.length]!) }));
@@ -189,7 +205,7 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
     rows.push({ name: `  the searches beside it (${half} connections, big org)`, ...pick(searches), target: '', meets: searches.errors === 0 });
 
     const patchBody = (n: number) => JSON.stringify({ position: `Analyst ${n}`, company_name: `Company ${n}`, city: `City${n}`, street: `${n} Main St` });
-    const mixed = await driveMixed({
+    mixed = await driveMixed({
       url: server.base,
       connections: o.connections,
       seconds: o.seconds,
@@ -200,18 +216,36 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
       ],
     });
     for (const k of mixed) o.log(`  mixed ${k.name}: ${k.reqPerSec} req/s, p50 ${k.p50} ms, p99 ${k.p99} ms, errors ${k.errors}`);
-    return {
-      orgs: { small, smallSize, bigSize },
-      import: imported,
-      matches,
-      rows,
-      mixed: mixed.map((k) => ({ ...k, target: 'no errors', meets: k.errors === 0 })),
-      peakRssMb: server.peakRssMb(),
-      rssTargetMb: targets.rssMb,
-    };
+    peakRss = server.peakRssMb();
   } finally {
     server.stop();
   }
+  // The same searches with nothing kept: what every search costs when it is computed.
+  await new Promise((r) => setTimeout(r, 1000));
+  const cold = await o.serve(o.databaseUrl, { DIRECTORY_CACHE_MB: '0' });
+  try {
+    await searchRows(cold.base, COLD);
+  } finally {
+    cold.stop();
+  }
+  return {
+    orgs: { small, smallSize, bigSize },
+    import: imported,
+    matches,
+    rows,
+    mixed: mixed.map((k) => ({ ...k, target: 'no errors', meets: k.errors === 0 })),
+    peakRssMb: peakRss,
+    rssTargetMb: targets.rssMb,
+  };
+}
+
+const COLD = ' — nothing kept (DIRECTORY_CACHE_MB=0)';
+
+/** The server's kept-page counters (see /metrics). */
+async function pageCounts(base: string): Promise<{ hit: number; miss: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (result: string) => Number(new RegExp(`^profiled_directory_page_requests_total\\{result="${result}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { hit: value('hit'), miss: value('miss') };
 }
 
 const pick = (r: LoadResult) => ({ reqPerSec: r.reqPerSec, p50: r.p50, p99: r.p99, errors: r.errors });
@@ -222,10 +256,10 @@ export function formatScale(r: ScaleReport): string {
     `directory at scale: ${r.orgs.small} orgs of ${r.orgs.smallSize} and one of ${r.orgs.bigSize}; imported ${r.import.rows} members by \`profiled import\`: the small orgs in ${r.import.smallSeconds} s (two at a time), the big one in ${r.import.bigSeconds} s; peak RSS ${r.peakRssMb} MB (target ≤ ${r.rssTargetMb})${r.peakRssMb <= r.rssTargetMb ? '' : ' MISSES'}`,
     `matches: ${r.matches.map((m) => `"${m.q}" ${m.small} in space-001, ${m.big} in the big org`).join(' · ')}`,
     '',
-    '| scenario | req/s | p50 ms | p99 ms | errors | target | |',
-    '|---|---:|---:|---:|---:|---|---|',
-    ...r.rows.map((x) => `| ${x.name} | ${x.reqPerSec} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.target} | ${x.target ? (x.meets ? 'meets' : 'MISSES') : ''} |`),
-    ...r.mixed.map((x) => `| mixed 80/10/10: ${x.name} | ${x.reqPerSec} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.target} | ${x.meets ? 'meets' : 'MISSES'} |`),
+    '| scenario | req/s | p50 ms | p99 ms | errors | pages kept | target | |',
+    '|---|---:|---:|---:|---:|---:|---|---|',
+    ...r.rows.map((x) => `| ${x.name} | ${x.reqPerSec} | ${x.p50} | ${x.p99} | ${x.errors} | ${x.kept === undefined ? '' : `${x.kept} %`} | ${x.target} | ${x.target ? (x.meets ? 'meets' : 'MISSES') : ''} |`),
+    ...r.mixed.map((x) => `| mixed 80/10/10: ${x.name} | ${x.reqPerSec} | ${x.p50} | ${x.p99} | ${x.errors} |  | ${x.target} | ${x.meets ? 'meets' : 'MISSES'} |`),
   ];
   return lines.join('\n');
 }

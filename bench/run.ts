@@ -90,10 +90,11 @@ const seeded = await seed(databaseUrl, accountCount, base, { directoryProfiles: 
 const accounts = seeded.accounts;
 
 /** `profiled serve` as `npm start` starts it: the bin's wrapper, with its heap settings (PROFILED_HEAP_MB). */
-function startProfiled(url: string, at: number): ChildProcess {
+function startProfiled(url: string, at: number, env: Readonly<Record<string, string>> = {}): ChildProcess {
   const child = spawn(join(root, 'packages/server/bin/profiled'), ['serve'], {
     env: {
       ...process.env,
+      ...env,
       DATABASE_URL: url,
       PORT: String(at),
       HOST: '127.0.0.1',
@@ -210,9 +211,9 @@ if (!args.only || SCALE_NAME.includes(args.only)) {
     seconds,
     measure,
     log: (line) => process.stdout.write(`${line}\n`),
-    async serve(url) {
+    async serve(url, env) {
       const at = scalePort;
-      const child = startProfiled(url, at);
+      const child = startProfiled(url, at, env);
       await waitFor(`http://127.0.0.1:${at}/healthz`);
       return { base: `http://127.0.0.1:${at}`, peakRssMb: () => peakRssMb(child.pid), stop: () => child.kill('SIGTERM') };
     },
