@@ -2,6 +2,8 @@ import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, RouterProvider, useRouter } from './lib/router.tsx';
 import { isSignedIn, onSessionChange, refresh, signOut } from './lib/session.ts';
 import { ToastProvider } from './lib/toast.tsx';
+import { reloadMe } from './lib/me.ts';
+import { Me } from './views/Me.tsx';
 import { DirectoryPage } from './views/DirectoryPage.tsx';
 import { DirectoryProfilePage } from './views/DirectoryProfilePage.tsx';
 import { LoginPage } from './views/LoginPage.tsx';
@@ -60,7 +62,8 @@ function Shell() {
             <li><Link to="/directory" aria-current={path.startsWith('/directory') ? 'page' : undefined}>Directory</Link></li>
           </ul>
         </nav>
-        <ProfileSwitcher onSwitched={() => setGeneration((g) => g + 1)} />
+        <Me />
+        <ProfileSwitcher onSwitched={() => { setGeneration((g) => g + 1); void reloadMe(); }} />
         <button type="button" className="secondary" onClick={() => void signOut().then(() => navigate('/login'))}>Sign out</button>
       </header>
       <div className="layout">

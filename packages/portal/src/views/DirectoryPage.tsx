@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { endpoints, httpClient } from '../lib/api.ts';
 import { Link, useRouter } from '../lib/router.tsx';
 import { useAsync } from '../lib/use-async.ts';
+import { Avatar } from './Avatar.tsx';
 
 const SIZE = 20;
 
@@ -55,7 +56,10 @@ export function DirectoryPage() {
           <ul className="cards">
             {result.value.Records.map((r) => (
               <li key={r.Id} className="card" data-testid="directory-result">
-                <h3><Link to={`/directory/${r.Id}`}>{r.FullName}</Link></h3>
+                <div className="card-head">
+                  <Avatar name={r.FullName} url={r.AvatarUrl} size="medium" />
+                  <h3><Link to={`/directory/${r.Id}`}>{r.FullName}</Link></h3>
+                </div>
                 {(r.Position || r.CompanyName) && <p>{[r.Position, r.CompanyName].filter(Boolean).join(' · ')}</p>}
                 {r.ProfileTagsList.length > 0 && (
                   <ul className="tags" aria-label="Tags">

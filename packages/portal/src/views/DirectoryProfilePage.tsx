@@ -2,6 +2,7 @@ import type { PublishedCoworker } from '@profiled/client/nexudus';
 import { endpoints, httpClient } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
 import { useAsync } from '../lib/use-async.ts';
+import { Avatar } from './Avatar.tsx';
 
 const SOCIAL = ['ProfileWebsite', 'Linkedin', 'Twitter', 'Github', 'Instagram', 'Facebook', 'Telegram'] as const;
 
@@ -20,7 +21,10 @@ export function DirectoryProfilePage({ id, onTitle }: { id: string; onTitle(titl
   const p = result.value;
   return (
     <article className="profile-view">
-      {(p.Position || p.CompanyName) && <p className="lead">{[p.Position, p.CompanyName].filter(Boolean).join(' · ')}</p>}
+      <div className="profile-head">
+        <Avatar name={p.FullName} url={p.AvatarUrl} size="large" />
+        {(p.Position || p.CompanyName) && <p className="lead">{[p.Position, p.CompanyName].filter(Boolean).join(' · ')}</p>}
+      </div>
       {p.BusinessArea && <p>{p.BusinessArea}</p>}
       {/* Sanitized by the server; the same HTML every directory client gets. */}
       {p.ProfileSummaryHtml && <div className="markdown" dangerouslySetInnerHTML={{ __html: p.ProfileSummaryHtml }} />}

@@ -1,5 +1,11 @@
 import { ProfileForm } from '../../forms/ProfileForm.tsx';
+import { PhotoControl } from './PhotoControl.tsx';
 
 export function PersonalInformationPage() {
-  return <ProfileForm page="personal" title="Personal information" />;
+  return (
+    <>
+      <PhotoControl />
+      <ProfileForm page="personal" title="Personal information" />
+    </>
+  );
 }
