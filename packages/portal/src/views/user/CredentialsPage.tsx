@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { endpoints, httpClient, passwordRules, type PasswordRules } from '../../lib/api.ts';
 import { useLeaveGuard } from '../../lib/router.tsx';
 import { useToast } from '../../lib/toast.tsx';
+import { DevicesSection } from './DevicesSection.tsx';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 const FIELDS = [
   { wire: coworkerPasswordFields.current_password, label: 'Current password', autoComplete: 'current-password' },
@@ -12,8 +14,19 @@ const FIELDS = [
 
 const EMPTY = Object.fromEntries(FIELDS.map((f) => [f.wire, ''])) as Record<string, string>;
 
-/** The password change, through the same Nexudus PATCH; the organization's rules shown first. */
+/** Credentials: the password, two-step verification, and the devices signed in (issue 22). */
 export function CredentialsPage() {
+  return (
+    <div className="credentials">
+      <PasswordForm />
+      <TwoFactorSection />
+      <DevicesSection />
+    </div>
+  );
+}
+
+/** The password change, through the same Nexudus PATCH; the organization's rules shown first. */
+function PasswordForm() {
   const [rules, setRules] = useState<PasswordRules>();
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
