@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { backends } from '../support/backends.ts';
@@ -116,6 +117,7 @@ for (const backend of backends) {
         ['random bytes', { token: user.token, bytes: Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256)) }, 415, 'upload.unsupported_type'],
         ['an empty body', { token: user.token, bytes: Buffer.alloc(0), contentType: 'image/png' }, 400, 'upload.missing_file'],
         ['a JSON body', { token: user.token, bytes: Buffer.from('{"picture":"x"}'), contentType: 'application/json' }, 415, 'upload.unsupported_type'],
+        ['not UTF-8, labelled text', { token: user.token, bytes: Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3]), contentType: 'text/plain; charset=utf-8' }, 415, 'upload.unsupported_type'],
       ];
       for (const [what, opts, status, code] of cases) {
         const res = await upload(server, '/v1/me/picture', opts);
@@ -151,6 +153,18 @@ for (const backend of backends) {
       } finally {
         await small.close();
       }
+    });
+
+    it('takes the bytes whatever they are labelled: a JPEG sent form-encoded (curl --data-binary), as text or as JSON', async () => {
+      const user = await server.createUser();
+      const jpeg = (await everyFormat())['jpeg']!;
+      assert.ok(!isUtf8(jpeg), 'the JPEG is not UTF-8');
+      for (const contentType of ['application/x-www-form-urlencoded', 'text/plain', 'application/json', 'image/png']) {
+        const res = await upload(server, '/v1/me/picture', { token: user.token, bytes: jpeg, contentType });
+        assert.equal(res.status, 200, `${contentType}: ${res.bytes.toString().slice(0, 200)}`);
+      }
+      const bare = await fetch(`${server.url}/v1/me/picture`, { method: 'PUT', headers: { authorization: `Bearer ${user.token}` }, body: new Uint8Array(jpeg) });
+      assert.equal(bare.status, 200, 'no content type at all');
     });
 
     it('needs a person signed in', async () => {

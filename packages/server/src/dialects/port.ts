@@ -40,6 +40,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyContextConfig {
+    /** The route takes its body as bytes whatever its content type says (an upload): no text check, no text parser. */
+    rawBytes?: boolean;
+  }
 }
 
 export function principalOf(request: FastifyRequest): Principal {

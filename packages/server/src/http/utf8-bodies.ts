@@ -81,10 +81,13 @@ class Utf8Check extends Transform {
  * Refuses a text body (JSON, form-encoded, text/*) whose bytes are not UTF-8, before any
  * parser decodes it: decoding would put U+FFFD where the bytes were, and the store would keep
  * a value nobody sent. Every content-type parser of every scope reads through this check.
- * Binary bodies (uploads) are not text and pass untouched.
+ * Binary bodies are not text and pass untouched, and so does any body of a route that takes
+ * bytes whatever they are labelled (`config.rawBytes`: uploads, whose bytes are sniffed; `curl
+ * --data-binary` labels a photo form-encoded).
  */
 export function refuseInvalidUtf8(server: FastifyInstance): void {
   server.addHook('preParsing', (request, _reply, payload, done) => {
+    if (request.routeOptions.config.rawBytes === true) return done(null, payload);
     const type = request.headers['content-type'];
     if (typeof type !== 'string' || !TEXT_BODY.test(type)) return done(null, payload);
     const check = new Utf8Check(payload as { receivedEncodedLength?: number }, /x-www-form-urlencoded/i.test(type));

@@ -22,8 +22,10 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
   const schemas = profileSchemas(registry);
   const security = [{ bearer: [] }];
 
-  // In a scope of their own, so only these routes take raw bytes and multipart bodies.
+  // In a scope of their own, so only these routes take raw bytes and multipart bodies: whatever
+  // the content type says (JSON included), the body is bytes for the upload service to sniff.
   await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
     await scope.register(multipart, { limits: { files: 1, fields: 2, parts: 3, fieldSize: MULTIPART_FIELD_BYTES, headerPairs: 20 }, throwFileSizeLimit: true });
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -35,6 +37,7 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
     scope.put('/me/picture', {
       preHandler: ctx.authenticateSelf,
       bodyLimit: pictureMaxBytes,
+      config: { rawBytes: true },
       schema: {
         summary: 'Upload my picture',
         description: `JPEG, PNG, WebP, GIF or AVIF (HEIC where this server's image library decodes it), at most PICTURE_MAX_BYTES (${pictureMaxBytes} bytes here; 413 above); the type is read from the bytes, anything else is 415. The image is turned upright, stripped of every metadata block (EXIF, GPS, XMP; colours converted to sRGB), cut square around the focal point \`x\`, \`y\` (0–1, the centre by default; query parameters or multipart fields) and stored as 64, 256 and 512 px WebP and JPEG at \`/pictures/{hash}-{size}.{webp|jpg}\`. An image of more than PICTURE_MAX_PIXELS pixels is refused before decoding (422), as is a damaged one. The profile's \`picture\` becomes the URL of the 256 px JPEG; the old picture's files are deleted.`,
@@ -54,6 +57,7 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
     scope.put('/me/resume', {
       preHandler: ctx.authenticateSelf,
       bodyLimit: resumeMaxBytes,
+      config: { rawBytes: true },
       schema: {
         summary: 'Upload my résumé',
         description: `A PDF (read from its bytes; anything else is 415), whole (a truncated one is 422), at most RESUME_MAX_BYTES (${resumeMaxBytes} bytes here; 413 above). Served at \`/resumes/{hash}.pdf\` as an attachment to you, the organization's administrators, and, while your profile is listed, the organization's members. The profile's \`resume\` becomes its URL.`,
@@ -79,10 +83,7 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
 
 /** The uploaded bytes: the `file` part of a multipart body (with its few fields), or the whole body. */
 async function uploaded(request: FastifyRequest, maxBytes: number): Promise<{ bytes: Buffer; fields: Record<string, string> }> {
-  if (!request.isMultipart()) {
-    if (!Buffer.isBuffer(request.body)) throw new ProfiledError('upload.unsupported_type', { message: 'Send the file\'s bytes as the body, not JSON.' });
-    return { bytes: request.body, fields: {} };
-  }
+  if (!request.isMultipart()) return { bytes: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), fields: {} };
   const fields: Record<string, string> = {};
   let bytes: Buffer | undefined;
   try {
