@@ -17,6 +17,7 @@ export function openApiOptions(config: Config, dialects: readonly Dialect[]): Fa
         ...dialects.map((d) => ({ name: d.name, description: d.description })),
         { name: 'oauth', description: 'Tokens, signing keys and server metadata.' },
         { name: 'operations', description: 'Health, readiness and metrics.' },
+        { name: 'files', description: 'Uploaded profile pictures and résumés, named by the hash of their content.' },
       ],
       components: {
         securitySchemes: {
@@ -25,11 +26,19 @@ export function openApiOptions(config: Config, dialects: readonly Dialect[]): Fa
       },
     },
     // Registry-validated bodies carry a marker for the validator; keep it out of the document.
+    // A body given per content type (uploads) carries it in each type's schema.
     transform: ({ schema, url }) => {
       const body = (schema as { body?: Record<string, unknown> } | undefined)?.body;
-      if (!body || !('x-validated-by' in body)) return { schema, url };
-      const { 'x-validated-by': _marker, ...rest } = body;
-      return { schema: { ...schema, body: rest }, url };
+      if (!body) return { schema, url };
+      const content = body['content'] as Record<string, { schema: Record<string, unknown> }> | undefined;
+      if (content) return { schema: { ...schema, body: { ...body, content: Object.fromEntries(Object.entries(content).map(([type, c]) => [type, { ...c, schema: unmarked(c.schema) }])) } }, url };
+      if (!('x-validated-by' in body)) return { schema, url };
+      return { schema: { ...schema, body: unmarked(body) }, url };
     },
   };
+}
+
+function unmarked(schema: Record<string, unknown>): Record<string, unknown> {
+  const { 'x-validated-by': _marker, ...rest } = schema;
+  return rest;
 }

@@ -30,8 +30,13 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
     // Documentation only: bytes are no JSON for Ajv to check, the upload service checks them.
-    const body = (kind: string) => registryBody({ type: 'string', format: 'binary', description: `The ${kind} as the raw request body (any content type), or a \`multipart/form-data\` body whose part \`file\` is the ${kind}.` });
-    const consumes = ['application/octet-stream', 'multipart/form-data'];
+    const body = (kind: string, fields: Record<string, unknown> = {}) => ({
+      content: {
+        'application/octet-stream': { schema: registryBody({ type: 'string', format: 'binary', description: `The ${kind} as the raw request body, under any content type: its bytes say what it is.` }) },
+        'multipart/form-data': { schema: registryBody({ type: 'object', properties: { file: { type: 'string', format: 'binary', description: `The ${kind}.` }, ...fields }, required: ['file'] }) },
+      },
+    });
+    const focalFields = { x: { type: 'number', minimum: 0, maximum: 1, description: 'Focal point, left to right.' }, y: { type: 'number', minimum: 0, maximum: 1, description: 'Focal point, top to bottom.' } };
     const reply200 = { 200: schemas.own, ...errorResponses(400, 401, 403, 404, 413, 415, 422) };
 
     scope.put('/me/picture', {
@@ -43,8 +48,7 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
         description: `JPEG, PNG, WebP, GIF or AVIF (HEIC where this server's image library decodes it), at most PICTURE_MAX_BYTES (${pictureMaxBytes} bytes here; 413 above); the type is read from the bytes, anything else is 415. The image is turned upright, stripped of every metadata block (EXIF, GPS, XMP; colours converted to sRGB), cut square around the focal point \`x\`, \`y\` (0–1, the centre by default; query parameters or multipart fields) and stored as 64, 256 and 512 px WebP and JPEG at \`/pictures/{hash}-{size}.{webp|jpg}\`. An image of more than PICTURE_MAX_PIXELS pixels is refused before decoding (422), as is a damaged one. The profile's \`picture\` becomes the URL of the 256 px JPEG; the old picture's files are deleted.`,
       security,
       querystring: Type.Object({ x: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })), y: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })) }),
-      body: body('picture'),
-      consumes,
+      body: body('picture', focalFields),
       response: reply200,
     },
     }, async (request, reply) => {
@@ -63,7 +67,6 @@ export async function uploadRoutes(app: FastifyInstance, ctx: DialectContext): P
         description: `A PDF (read from its bytes; anything else is 415), whole (a truncated one is 422), at most RESUME_MAX_BYTES (${resumeMaxBytes} bytes here; 413 above). Served at \`/resumes/{hash}.pdf\` as an attachment to you, the organization's administrators, and, while your profile is listed, the organization's members. The profile's \`resume\` becomes its URL.`,
         security,
         body: body('résumé'),
-        consumes,
         response: reply200,
       },
     }, async (request, reply) => {
