@@ -167,6 +167,13 @@ for (const backend of backends) {
       assert.equal(bare.status, 200, 'no content type at all');
     });
 
+    it('uploads of several people at once all land, each with its own picture', async () => {
+      const people = await Promise.all(Array.from({ length: 6 }, () => server.createUser()));
+      const results = await Promise.all(people.map(async (p) => upload(server, '/v1/me/picture', { token: p.token, bytes: (await everyFormat())['webp']!, contentType: 'image/webp' })));
+      assert.deepEqual(results.map((r) => r.status), [200, 200, 200, 200, 200, 200]);
+      assert.equal(new Set(results.map((r) => r.json.picture)).size, 6);
+    });
+
     it('needs a person signed in', async () => {
       const jpeg = (await everyFormat())['jpeg']!;
       assert.equal((await upload(server, '/v1/me/picture', { bytes: jpeg, contentType: 'image/jpeg' })).status, 401);

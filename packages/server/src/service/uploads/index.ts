@@ -8,6 +8,7 @@ import { PICTURE_FIELD_SIZE, PICTURE_FORMATS, processPicture, sha256, type Focal
 import { collectBlobs, UPLOAD_FIELDS } from './release.ts';
 import { checkResume } from './resume.ts';
 import { uploadPaths } from './paths.ts';
+import { createLimiter } from './limiter.ts';
 
 /** A stored file as it is served: its bytes, type, strong validator, and whether anyone may have it. */
 export interface ServedFile {
@@ -20,6 +21,8 @@ export interface ServedFile {
 }
 
 const SWEEP_BATCH = 500;
+/** Pictures decoded at once by this process. */
+const PROCESSING_SLOTS = 2;
 
 /** How a viewer may have a file: as anyone may, as one of those allowed, or not at all. */
 type Access = 'public' | 'private' | 'none';
@@ -35,6 +38,7 @@ type Access = 'public' | 'private' | 'none';
 export function createUploadService(deps: ServiceDeps, profiles: ProfileService) {
   const { storage, clock, settings } = deps;
   const paths = uploadPaths(settings.issuer);
+  const processing = createLimiter(PROCESSING_SLOTS);
 
   /** Makes `files` the profile's upload of `kind` and names `url` in its field, whole or not at all. */
   async function attach(principal: Principal, kind: UploadKind, key: string, files: readonly ProcessedFile[], url: string): Promise<ProfileView> {
@@ -113,7 +117,7 @@ export function createUploadService(deps: ServiceDeps, profiles: ProfileService)
     async putPicture(principal: Principal, bytes: Uint8Array, focus?: FocalPoint): Promise<ProfileView> {
       if (bytes.byteLength === 0) throw new ProfiledError('upload.missing_file');
       if (bytes.byteLength > settings.pictureMaxBytes) throw new ProfiledError('request.body_too_large');
-      const picture = await processPicture(bytes, { maxPixels: settings.pictureMaxPixels, focus });
+      const picture = await processing(() => processPicture(bytes, { maxPixels: settings.pictureMaxPixels, focus }));
       return attach(principal, 'picture', picture.key, picture.files, paths.picture(picture.key, PICTURE_FIELD_SIZE, 'jpg'));
     },
     removePicture: (principal: Principal) => detach(principal, 'picture'),

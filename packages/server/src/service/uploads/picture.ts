@@ -60,10 +60,14 @@ export async function processPicture(bytes: Uint8Array, opts: { readonly maxPixe
   const left = clamp(Math.round(focus.x * width - side / 2), 0, width - side);
   const top = clamp(Math.round(focus.y * height - side / 2), 0, height - side);
   const largest = PICTURE_SIZES[PICTURE_SIZES.length - 1]!;
+  // Scaled first, cut second: scaling down as the first step lets libvips decode a JPEG or
+  // WebP at a fraction of its size (shrink-on-load) instead of holding every pixel of it.
+  const scale = largest / side;
+  const [scaledWidth, scaledHeight] = [Math.max(largest, Math.round(width * scale)), Math.max(largest, Math.round(height * scale))];
   const square = await sharp(bytes, input)
     .rotate()
-    .extract({ left, top, width: side, height: side })
-    .resize(largest, largest)
+    .resize(scaledWidth, scaledHeight, { fit: 'fill' })
+    .extract({ left: clamp(Math.round(left * scale), 0, scaledWidth - largest), top: clamp(Math.round(top * scale), 0, scaledHeight - largest), width: largest, height: largest })
     .toColourspace('srgb')
     .ensureAlpha()
     .raw()
