@@ -151,6 +151,18 @@ for (const backend of backends) {
       assert.equal(aisquare.body.profile_picture, '', 'AISquare\'s empty value when there is none, as with an empty configuration');
     });
 
+    it('an administrator writing the picture ends the upload too', async () => {
+      const account = await server.app.services.accounts.createAccount({ email: `pic-admin-${backend.name}@example.com`, password: PASSWORD, username: `pic-admin-${backend.name}`, kind: 'admin' });
+      const adminToken = (await server.login(account.username)).access_token;
+      const pictured = (await upload(server, '/v1/me/picture', { token: ada.token, bytes: (await everyFormat())['avif']!, contentType: 'image/avif' })).json.picture;
+      const hashes = (await server.app.storage.repos.listUploadFiles([ada.profileId])).map((f) => f.blob_hash);
+      const res = await server.request('PATCH', `/v1/admin/profiles/${ada.profileId}`, { token: adminToken, body: { picture: 'https://images.example.com/by-admin.png' } });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(await server.app.storage.repos.listUploadFiles([ada.profileId]), []);
+      for (const hash of hashes) assert.equal(await server.app.storage.repos.findBlob(hash), undefined);
+      assert.equal((await fetchFile(server, pictured, { token: ada.token })).status, 404);
+    });
+
     it('an AISquare client writing the whole view back unchanged keeps the upload', async () => {
       const pictured = (await upload(server, '/v1/me/picture', { token: ada.token, bytes: (await everyFormat())['jpeg']!, contentType: 'image/jpeg' })).json.picture;
       const view = (await server.request('GET', '/api/v1/iam/user/profile/', { token: ada.token })).body;
