@@ -91,7 +91,7 @@ for (const backend of backends) {
     it('a write by another process, on its own connection, is seen in the next search', async () => {
       await search(stranger, 'q=chaser');
       await search(stranger, 'q=chaser');
-      const other = await openStorage({ url: server.databaseUrl, registry: compileRegistry(registry), sqliteSynchronous: 'NORMAL', searchThreads: 0 });
+      const other = await openStorage({ url: server.databaseUrl, registry: compileRegistry(registry), sqliteSynchronous: 'NORMAL', searchThreads: 0, now: () => new Date().toISOString() });
       try {
         await other.transaction(async (tx) => {
           const p = (await tx.findProfile(star.profileId, { lock: true }))!;

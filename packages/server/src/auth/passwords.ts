@@ -1,7 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { ProfiledError, type ErrorCode } from '@profiled/core';
 import type { PasswordPolicy } from '../storage/port.ts';
 import { verifyHash } from './foreign-hashes.ts';
@@ -49,18 +47,19 @@ export interface PasswordRules {
  * password, and a zxcvbn strength score. The first rule that fails is reported by its code.
  */
 export function createPasswordChecker() {
-  let zxcvbn: ZxcvbnFactory | undefined;
-  let commonSet: Set<string> | undefined;
-  const lazy = () => {
-    // Built on first use, not at import: the dictionaries take a moment to index.
-    zxcvbn ??= new ZxcvbnFactory({
-      dictionary: { ...common.dictionary, ...en.dictionary },
-      graphs: common.adjacencyGraphs,
-      translations: en.translations,
-    });
-    commonSet ??= new Set(common.dictionary['passwords-common'].map((p) => p.toLowerCase()));
-    return { zxcvbn, commonSet };
-  };
+  // Loaded and indexed on first use, not at start-up: the dictionaries hold some 12 MB of
+  // the heap, and only a password being set needs them.
+  let loaded: Promise<{ zxcvbn: ZxcvbnFactory; commonSet: Set<string> }> | undefined;
+  const lazy = () =>
+    (loaded ??= (async () => {
+      const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
+      const zxcvbn = new ZxcvbnFactory({
+        dictionary: { ...common.dictionary, ...en.dictionary },
+        graphs: common.adjacencyGraphs,
+        translations: en.translations,
+      });
+      return { zxcvbn, commonSet: new Set(common.dictionary['passwords-common'].map((p) => p.toLowerCase())) };
+    })());
 
   return {
     describe(policy: PasswordPolicy): string[] {
@@ -71,8 +70,8 @@ export function createPasswordChecker() {
         `Must not be easy to guess (strength score at least ${policy.min_score} of 4).`,
       ];
     },
-    /** Throws `ProfiledError` with the failed rule's code, or returns. */
-    check(password: string, policy: PasswordPolicy, ctx: { username?: string | null; email?: string | null }): void {
+    /** Rejects with `ProfiledError` and the failed rule's code, or resolves. */
+    async check(password: string, policy: PasswordPolicy, ctx: { username?: string | null; email?: string | null }): Promise<void> {
       const fail = (code: ErrorCode, message: string) => {
         throw new ProfiledError(code, { message, issues: [{ field: 'password', code, message }] });
       };
@@ -89,7 +88,7 @@ export function createPasswordChecker() {
       if (email && (lower.includes(email) || (local && local.length >= 3 && lower.includes(local)))) {
         fail('password.contains_email', 'The password must not contain your email address.');
       }
-      const { zxcvbn, commonSet } = lazy();
+      const { zxcvbn, commonSet } = await lazy();
       if (commonSet.has(lower)) fail('password.common', 'This password is on a list of commonly used passwords.');
       const result = zxcvbn.check(password, [ctx.username ?? '', ctx.email ?? ''].filter(Boolean));
       if (result.score < policy.min_score) {

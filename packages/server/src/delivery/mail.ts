@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { MailMessage } from '../service/outbox.ts';
 import { listStoredJson, storeJson } from './file-store.ts';
@@ -35,13 +35,18 @@ export interface StoredMail {
  */
 export function createMailTransport(settings: MailSettings, logger: Logger): MailTransport {
   if (settings.smtpUrl) {
-    const smtp = nodemailer.createTransport(settings.smtpUrl);
+    const url = settings.smtpUrl;
+    // Loaded with the first mail: a server that writes mail to files never holds nodemailer.
+    let connected: Promise<Transporter> | undefined;
+    const smtp = () => (connected ??= import('nodemailer').then((m) => m.default.createTransport(url)));
     return {
       name: 'smtp',
       async send(mail, messageId) {
-        await smtp.sendMail({ from: settings.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, messageId: `<${messageId}@profiled>`, headers: { 'X-Profiled-Kind': mail.kind } });
+        await (await smtp()).sendMail({ from: settings.mailFrom, to: mail.to, subject: mail.subject, text: mail.text, messageId: `<${messageId}@profiled>`, headers: { 'X-Profiled-Kind': mail.kind } });
       },
-      close: () => smtp.close(),
+      close() {
+        void connected?.then((t) => t.close(), () => undefined);
+      },
     };
   }
   return {

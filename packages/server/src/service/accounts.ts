@@ -61,7 +61,7 @@ export function createAccountService(deps: ServiceDeps) {
       const values = parsed.changes as Record<string, FieldValue> & { username: string; email: string | null; kind: AccountKind };
       if (kind !== 'service' && !values.email) throw validationFailed([{ field: 'email', code: 'profile.field_required', message: 'An email address is required.' }]);
       if (!input.password && kind !== 'service' && !input.invited) throw validationFailed([{ field: 'password', code: 'password.required', message: 'A password is required.' }]);
-      if (input.password) deps.passwords.check(input.password, resolvePolicy(org.settings.password_policy), { username: values.username, email: values.email });
+      if (input.password) await deps.passwords.check(input.password, resolvePolicy(org.settings.password_policy), { username: values.username, email: values.email });
       for (const field of ['username', 'email'] as const) {
         const value = values[field];
         if (value && (await storage.repos.isTaken(field, value))) {

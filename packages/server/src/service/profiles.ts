@@ -51,7 +51,7 @@ export function createProfileService(deps: ServiceDeps) {
     }
     const org = await storage.repos.findOrg({ id: record.org_id });
     try {
-      deps.passwords.check(change.next, resolvePolicy(org?.settings.password_policy), {
+      await deps.passwords.check(change.next, resolvePolicy(org?.settings.password_policy), {
         username: record.values['username'] as string,
         email: record.values['email'] as string | null,
       });

@@ -115,7 +115,7 @@ export function createRecoveryService(deps: ServiceDeps) {
         throw new ProfiledError('password.required', { message: 'Enter a new password.', issues: [{ field: 'new_password', code: 'password.required', message: 'Enter a new password.' }] });
       }
       try {
-        deps.passwords.check(password, await policyOf(account), { username: account.username, email: account.email });
+        await deps.passwords.check(password, await policyOf(account), { username: account.username, email: account.email });
       } catch (err) {
         if (!(err instanceof ProfiledError)) throw err;
         throw new ProfiledError(err.code, { message: err.message, issues: [{ field: 'new_password', code: err.code, message: err.message }] });
