@@ -49,10 +49,14 @@ export function createNativeClient(opts: NativeClientOptions) {
     const headers: Record<string, string> = { accept: 'application/json', ...(init.headers ?? {}) };
     const token = opts.token?.();
     if (token) headers['authorization'] = `Bearer ${token}`;
-    let body: string | undefined;
+    let body: BodyInit | undefined;
     if (init.body !== undefined) {
       headers['content-type'] = init.contentType ?? 'application/json';
-      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      // Bytes (uploads) go as they are; anything else but a string as JSON.
+      body =
+        typeof init.body === 'string' || (typeof Blob !== 'undefined' && init.body instanceof Blob) ? init.body
+        : init.body instanceof Uint8Array ? new Uint8Array(init.body)
+        : JSON.stringify(init.body);
     }
     const res = await doFetch(`${opts.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
@@ -91,6 +95,29 @@ export function createNativeClient(opts: NativeClientOptions) {
     },
     async logout(): Promise<void> {
       await call('POST', '/v1/me/logout');
+    },
+    /**
+     * Uploads a profile picture (its bytes; the server reads what it is from them), cut square
+     * around the focal point when given (each 0–1). Answers the profile, whose `picture` is the
+     * 256 px JPEG's URL (`…-64.webp`, `…-512.jpg` name the other files).
+     */
+    async putPicture(file: Blob | Uint8Array, focus?: { x: number; y: number }): Promise<{ profile: Profile; etag: string | null }> {
+      const q = focus ? `?x=${focus.x}&y=${focus.y}` : '';
+      const { data, etag } = await call<Profile>('PUT', `/v1/me/picture${q}`, { body: file, contentType: (file instanceof Uint8Array ? '' : file.type) || 'application/octet-stream' });
+      return { profile: data, etag };
+    },
+    async removePicture(): Promise<{ profile: Profile; etag: string | null }> {
+      const { data, etag } = await call<Profile>('DELETE', '/v1/me/picture');
+      return { profile: data, etag };
+    },
+    /** Uploads a résumé (a PDF); the profile's `resume` becomes its URL. */
+    async putResume(file: Blob | Uint8Array): Promise<{ profile: Profile; etag: string | null }> {
+      const { data, etag } = await call<Profile>('PUT', '/v1/me/resume', { body: file, contentType: 'application/pdf' });
+      return { profile: data, etag };
+    },
+    async removeResume(): Promise<{ profile: Profile; etag: string | null }> {
+      const { data, etag } = await call<Profile>('DELETE', '/v1/me/resume');
+      return { profile: data, etag };
     },
   };
 }
