@@ -151,6 +151,19 @@ for (const backend of backends) {
       assert.equal(aisquare.body.profile_picture, '', 'AISquare\'s empty value when there is none, as with an empty configuration');
     });
 
+    it('a new upload is seen at once by the directory and Nexudus\' published list, read just before', async () => {
+      const entryOf = async () => (await server.request('GET', '/v1/directory', { token: viewer.token })).body.profiles.find((p: { display_name: string }) => p.display_name === 'Ada Pictured')?.picture;
+      const publishedOf = async () => JSON.stringify((await server.request('GET', '/api/public/coworkers/published', { token: viewer.token })).body);
+      const before = await entryOf();
+      await publishedOf();
+      const next = (await upload(server, '/v1/me/picture', { token: ada.token, bytes: (await everyFormat())['png']!, contentType: 'image/png' })).json.picture;
+      assert.notEqual(next, before);
+      assert.equal(await entryOf(), next);
+      assert.ok((await publishedOf()).includes(next));
+      await upload(server, '/v1/me/picture', { token: ada.token, bytes: Buffer.alloc(0), method: 'DELETE' });
+      assert.equal(await entryOf(), null);
+    });
+
     it('an administrator writing the picture ends the upload too', async () => {
       const account = await server.app.services.accounts.createAccount({ email: `pic-admin-${backend.name}@example.com`, password: PASSWORD, username: `pic-admin-${backend.name}`, kind: 'admin' });
       const adminToken = (await server.login(account.username)).access_token;
