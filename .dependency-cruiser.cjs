@@ -16,10 +16,10 @@ module.exports = {
     },
     {
       name: 'portal-through-the-client',
-      comment: 'The portal is a browser app: it talks to the server over HTTP through @profiled/client, and takes only types from the core.',
+      comment: 'The portal is a browser app: it talks to the server over HTTP through @profiled/client, and takes only types from the core (and @simplewebauthn/browser for the passkey ceremony).',
       severity: 'error',
       from: { path: '^packages/portal/src' },
-      to: { path: '^packages/server/|(^|/)node_modules/(?!(@profiled/(client|core)|react|react-dom|scheduler)/)|^node:' },
+      to: { path: '^packages/server/|(^|/)node_modules/(?!(@profiled/(client|core)|react|react-dom|scheduler|@simplewebauthn/browser)/)|^node:' },
     },
     {
       name: 'client-only-core',

@@ -103,6 +103,8 @@ export const errorCatalogue = {
   'mfa.not_enrolled': { status: 404, message: 'There is no such second factor.' },
   'mfa.no_enrolment': { status: 400, message: 'There is no set-up waiting for its first code; start again.' },
   'session.not_found': { status: 404, message: 'There is no such session.' },
+  'passkey.invalid': { status: 400, message: 'The passkey could not be verified; try again.' },
+  'passkey.not_found': { status: 404, message: 'There is no such passkey.' },
 
   // upload: profile pictures and résumés (issue 23)
   'upload.missing_file': { status: 400, message: 'Send the file as the request body, or as the multipart part named "file".' },

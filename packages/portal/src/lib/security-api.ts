@@ -9,7 +9,8 @@ export class ApiProblem extends Error {
 
 export interface Factor {
   readonly id: string;
-  readonly kind: 'totp';
+  readonly kind: 'totp' | 'passkey';
+  readonly name?: string;
   readonly created_at: string;
   readonly last_used_at: string | null;
 }
@@ -60,3 +61,14 @@ export const removeTotp = (currentPassword: string, code: string) => call<void>(
 export const listDevices = () => call<{ sessions: Device[] }>('GET', '/v1/me/sessions').then((r) => r.sessions);
 export const signOutDevice = (id: string) => call<void>('DELETE', `/v1/me/sessions/${encodeURIComponent(id)}`);
 export const signOutOtherDevices = () => call<void>('DELETE', '/v1/me/sessions');
+
+export interface Passkey {
+  readonly id: string;
+  readonly name: string;
+  readonly created_at: string;
+  readonly last_used_at: string | null;
+}
+export const passkeyOptions = (currentPassword: string) => call<Record<string, unknown>>('POST', '/v1/me/passkeys/options', { current_password: currentPassword });
+export const registerPasskey = (name: string, response: unknown) => call<{ passkey: Passkey; recovery_codes?: string[] }>('POST', '/v1/me/passkeys', { name, response });
+export const listPasskeys = () => call<{ passkeys: Passkey[] }>('GET', '/v1/me/passkeys').then((r) => r.passkeys);
+export const removePasskey = (id: string, currentPassword: string) => call<void>('DELETE', `/v1/me/passkeys/${encodeURIComponent(id)}`, { current_password: currentPassword });

@@ -59,8 +59,28 @@ ${hidden}
 <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}${input.username ? ' autofocus' : ''}>
 </div>
 <div class="actions"><button type="submit">Sign in</button><a href="/account/forgot-password?next=${encodeURIComponent(`/oauth/v2/authorize?${new URLSearchParams(input.params).toString()}`)}">Forgot your password?</a></div>
-</form>`,
+</form>
+${passkeyForm(input.params, input.csrf, 'Sign in with a passkey')}`,
   );
+}
+
+export const PASSKEY_SCRIPT_PATH = '/oauth/v2/passkey.js';
+
+/**
+ * The passkey's way in (issue 22): a button that stays hidden unless the browser has
+ * WebAuthn, and the form its script fills with the assertion and posts. With `challenge`
+ * (the code step of a sign-in) the passkey is the second factor; without, the whole sign-in.
+ */
+export function passkeyForm(params: Readonly<Record<string, string>>, csrf: string, label: string, challenge?: string): string {
+  const hidden = [...Object.entries(params), ['csrf_token', csrf], ...(challenge ? [['challenge', challenge]] : []), ['assertion', '']]
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k!)}" value="${escapeHtml(v!)}">`)
+    .join('\n');
+  return `<form method="post" action="/oauth/v2/authorize/passkey" id="passkey-form" hidden>
+${hidden}
+</form>
+<p class="form-error" role="alert" id="passkey-error" hidden></p>
+<div class="actions aside" id="passkey-actions" hidden><button type="button" class="secondary" id="passkey-button">${escapeHtml(label)}</button></div>
+<script src="${PASSKEY_SCRIPT_PATH}" defer></script>`;
 }
 
 /** An error the person must see here, because it is not safe to send them back to the client. */

@@ -1,4 +1,4 @@
-import { escapeHtml, htmlPage } from './login-page.ts';
+import { escapeHtml, htmlPage, passkeyForm } from './login-page.ts';
 
 /** What every step of the sign-in form carries: the authorization request, the CSRF token and the step's challenge. */
 export interface StepForm {
@@ -26,7 +26,7 @@ function codeField(form: StepForm, label: string, hint: string): string {
 }
 
 /** The second step after a right password: a code of the authenticator app, or a recovery code. */
-export function codePage(form: StepForm): string {
+export function codePage(form: StepForm & { readonly passkeys?: boolean }): string {
   return htmlPage(
     'Two-step verification',
     `<h1>Two-step verification</h1>
@@ -35,7 +35,8 @@ export function codePage(form: StepForm): string {
 ${hiddenFields(form)}
 ${codeField(form, 'Code', 'The six-digit code your authenticator app shows now. Lost the app? Enter one of your recovery codes instead.')}
 <div class="actions"><button type="submit">Verify</button></div>
-</form>`,
+</form>
+${form.passkeys ? passkeyForm(form.params, form.csrf, 'Use a passkey instead', form.challenge) : ''}`,
   );
 }
 
@@ -73,7 +74,8 @@ ${hiddenFields(form)}
 }
 
 /** Styles of these pages, served with the sign-in page's stylesheet. */
-export const SECOND_FACTOR_CSS = `.hint{margin:0;color:var(--muted)}.qr{display:block;background:#fff;border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem}
+export const SECOND_FACTOR_CSS = `[hidden]{display:none!important}button.secondary{background:#fff;color:var(--accent)}
+.hint{margin:0;color:var(--muted)}.qr{display:block;background:#fff;border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem}
 .key code,.codes code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:1.05rem;overflow-wrap:anywhere}
 .codes{columns:2;margin:0 0 1.5rem;padding-left:1.75rem}
 `;

@@ -3,7 +3,9 @@ import type { Services } from '../service/index.ts';
 import type { SignedIn } from '../service/mfa/sign-in.ts';
 import type { OAuthClientRow } from '../storage/port.ts';
 import { toProfiledError } from './framework-errors.ts';
-import { errorPage, loginPage } from './login-page.ts';
+import { ProfiledError } from '@profiled/core';
+import { errorPage, loginPage, PASSKEY_SCRIPT_PATH } from './login-page.ts';
+import { PASSKEY_SCRIPT } from './passkey-script.ts';
 import { codePage, enrolPage, recoveryCodesPage } from './second-factor-pages.ts';
 
 type Params = Partial<Record<string, string>>;
@@ -41,10 +43,14 @@ export function secondFactorRoutes(app: FastifyInstance, ctx: StepContext) {
     ...(error ? { error } : {}),
   });
 
+  /** The code step's page, with the passkey button when the account has passkeys. */
+  const codeStep = async (request: FastifyRequest, reply: FastifyReply, checked: CheckedRequest, challenge: string, status: number, error?: string) =>
+    html(reply, status, codePage({ ...form(request, reply, checked, challenge, error), passkeys: await services.signInSteps.offersPasskey(challenge) }));
+
   /** Shows the step a right password leads to. */
   async function begin(request: FastifyRequest, reply: FastifyReply, checked: CheckedRequest, signedIn: { accountId: string; profileId: string; step: 'code' | 'enrol' }) {
     const challenge = await services.signInSteps.begin(signedIn.accountId, signedIn.profileId, signedIn.step);
-    if (signedIn.step === 'code') return html(reply, 200, codePage(form(request, reply, checked, challenge)));
+    if (signedIn.step === 'code') return codeStep(request, reply, checked, challenge, 200);
     const enrolment = await services.signInSteps.enrolment(challenge);
     return html(reply, 200, enrolPage({ ...form(request, reply, checked, challenge), secret: enrolment.secret, qrSvg: enrolment.qr_svg }));
   }
@@ -53,6 +59,7 @@ export function secondFactorRoutes(app: FastifyInstance, ctx: StepContext) {
   async function failed(err: unknown, request: FastifyRequest, reply: FastifyReply, checked: CheckedRequest, again: (error: string) => Promise<FastifyReply>) {
     const e = toProfiledError(err);
     if (e.code === 'mfa.code_invalid') return again('The code is not correct, or it was used already. Try the code the app shows now.');
+    if (e.code === 'passkey.invalid') return again('The passkey could not be verified. Try again, or use another way to sign in.');
     if (e.code === 'auth.rate_limited') {
       if (e.retryAfter !== undefined) reply.header('retry-after', String(e.retryAfter));
       return html(reply, 429, errorPage('Too many attempts', 'Too many wrong codes. Wait a moment, then sign in again.'));
@@ -75,9 +82,38 @@ export function secondFactorRoutes(app: FastifyInstance, ctx: StepContext) {
     try {
       return await ctx.complete(request, reply, p, checked, await services.signInSteps.withCode(challenge, p['code'], request.ip));
     } catch (err) {
-      return failed(err, request, reply, checked, async (error) => html(reply, 400, codePage(form(request, reply, checked, challenge, error))));
+      return failed(err, request, reply, checked, async (error) => codeStep(request, reply, checked, challenge, 400, error));
     }
   });
+
+  step('/oauth/v2/authorize/passkey', 'Authorize: a passkey posted', 'A passkey\'s WebAuthn assertion (`assertion`, the JSON the sign-in page\'s script writes for the options of `POST /oauth/v2/passkey/options`): with `challenge`, the second factor after a right password; without, the whole sign-in (a discoverable credential with user verification). Failures count against the sign-in throttle.', async (request, reply, p, checked) => {
+    const challenge = p['challenge'] ?? '';
+    try {
+      const assertion = JSON.parse(p['assertion'] ?? '') as unknown;
+      return await ctx.complete(request, reply, p, checked, await services.signInSteps.withPasskey(challenge, assertion, request.ip));
+    } catch (err) {
+      const e = err instanceof SyntaxError ? new ProfiledError('passkey.invalid') : err;
+      if (!challenge && toProfiledError(e).code === 'passkey.invalid') {
+        return html(reply, 400, loginPage({ clientName: checked.client.name, params: checked.carried, csrf: ctx.csrfFor(request, reply), error: 'The passkey could not be verified. Try again, or sign in with your password.' }));
+      }
+      return failed(e, request, reply, checked, async (error) => codeStep(request, reply, checked, challenge, 400, error));
+    }
+  });
+
+  app.post('/oauth/v2/passkey/options', {
+    schema: {
+      tags: ['oauth'],
+      summary: 'Passkey options for the sign-in page',
+      description: 'WebAuthn request options (`PublicKeyCredentialRequestOptionsJSON`) for the sign-in page\'s script: with the code step\'s `challenge`, the account\'s passkeys; without, any discoverable credential of this relying party (user verification required). Each challenge works once, for five minutes.',
+      body: { type: 'object', properties: { challenge: { type: 'string', maxLength: 64 } }, additionalProperties: false },
+    },
+    errorHandler: (err, _request, reply) => {
+      const e = toProfiledError(err);
+      return reply.code(e.status >= 500 ? 500 : e.status).header('cache-control', 'no-store').type('application/json').send(JSON.stringify({ error: e.code, error_description: e.message }));
+    },
+  }, async (request, reply) => reply.header('cache-control', 'no-store').send(await services.signInSteps.passkeyOptions((request.body as { challenge?: string } | undefined)?.challenge, request.ip)));
+
+  app.get(PASSKEY_SCRIPT_PATH, { schema: { hide: true } }, async (_request, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(PASSKEY_SCRIPT));
 
   step('/oauth/v2/authorize/enrol', 'Authorize: a required second factor set up', 'Where the org requires a second factor the account lacks, its first TOTP code (`challenge`, `code`) turns it on; the recovery codes are shown next.', async (request, reply, p, checked) => {
     const challenge = p['challenge'] ?? '';

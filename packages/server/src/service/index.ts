@@ -21,6 +21,7 @@ import { createImportService } from './import/index.ts';
 import { createUploadService } from './uploads/index.ts';
 import { createDeviceService } from './devices.ts';
 import { createMfaService } from './mfa/factors.ts';
+import { createPasskeyService } from './mfa/passkeys.ts';
 import { createSignInSteps } from './mfa/sign-in.ts';
 import type { ServiceDeps } from './types.ts';
 
@@ -29,6 +30,7 @@ export function createServices(deps: ServiceDeps) {
   const profiles = createProfileService(deps);
   const mfa = createMfaService(deps);
   const sessions = createSessionService(deps, mfa);
+  const passkeys = createPasskeyService(deps, mfa);
   const vocabularies = createVocabularyService(deps, profiles);
   const accounts = createAccountService(deps);
   return {
@@ -54,7 +56,8 @@ export function createServices(deps: ServiceDeps) {
     invitations: createInvitationService(deps, accounts),
     uploads: createUploadService(deps, profiles),
     mfa,
-    signInSteps: createSignInSteps(deps, mfa, sessions.finishSignIn),
+    passkeys,
+    signInSteps: createSignInSteps(deps, mfa, passkeys, sessions.finishSignIn),
     devices: createDeviceService(deps),
   };
 }

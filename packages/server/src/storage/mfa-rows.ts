@@ -30,7 +30,7 @@ export interface SignInChallengeRow {
   readonly created_at: string;
 }
 
-export interface MfaRepos {
+export interface MfaRepos extends PasskeyRepos {
   insertFactor(row: FactorRow): Promise<void>;
   listFactorsOf(accountId: string): Promise<FactorRow[]>;
   /** Makes an enrolment live; false when it was not waiting. */
@@ -66,6 +66,47 @@ export interface MfaRepos {
   listLiveSessionsOf(accountId: string): Promise<LiveSessionRow[]>;
   /** When a session last got tokens. */
   touchSession(id: string, at: string): Promise<void>;
+}
+
+/** A passkey (a WebAuthn credential); only its public key is known here. */
+export interface PasskeyRow {
+  readonly id: string;
+  readonly account_id: string;
+  /** The credential id, base64url, as the authenticator names it. */
+  readonly credential_id: string;
+  /** The COSE public key, base64url. */
+  readonly public_key: string;
+  /** The authenticator's signature counter as last seen: a lower or equal one again means a clone (0 throughout: it keeps none). */
+  readonly counter: number;
+  /** Space-separated transports the browser reported (`internal hybrid usb` …). */
+  readonly transports: string;
+  /** `singleDevice` (bound to its hardware) or `multiDevice` (synced), as its registration said. */
+  readonly device_type: 'singleDevice' | 'multiDevice';
+  readonly name: string;
+  readonly created_at: string;
+  readonly last_used_at: string | null;
+}
+
+/** A WebAuthn challenge waiting for its ceremony: a registration (of an account) or a sign-in (of one, or of whoever answers). */
+export interface WebAuthnChallengeRow {
+  /** The challenge itself (base64url): it comes back inside the signed client data. */
+  readonly challenge: string;
+  readonly purpose: 'register' | 'authenticate';
+  readonly account_id: string | null;
+  readonly expires_at: string;
+  readonly used_at: string | null;
+}
+
+export interface PasskeyRepos {
+  insertPasskey(row: PasskeyRow): Promise<void>;
+  listPasskeysOf(accountId: string): Promise<PasskeyRow[]>;
+  findPasskeyByCredential(credentialId: string): Promise<PasskeyRow | undefined>;
+  /** Records a sign-in's counter, only if it moved forward (or the authenticator keeps none): of a clone and its original one wins. */
+  usePasskey(id: string, counter: number, at: string): Promise<boolean>;
+  deletePasskey(accountId: string, id: string): Promise<boolean>;
+  insertWebAuthnChallenge(row: WebAuthnChallengeRow): Promise<void>;
+  /** Uses the challenge exactly once if unused and unexpired; answers it, or undefined. */
+  consumeWebAuthnChallenge(challenge: string, purpose: WebAuthnChallengeRow['purpose'], now: string): Promise<WebAuthnChallengeRow | undefined>;
 }
 
 /** A session as the device list shows it. */

@@ -241,7 +241,7 @@ export interface LifecycleRepos {
 import type { AccountTokenRepos } from './account-token-rows.ts';
 export type { AccountTokenPurpose, AccountTokenRepos, AccountTokenRow } from './account-token-rows.ts';
 import type { MfaRepos } from './mfa-rows.ts';
-export type { FactorKind, FactorRow, LiveSessionRow, MfaRepos, SignInChallengeRow } from './mfa-rows.ts';
+export type { FactorKind, FactorRow, LiveSessionRow, MfaRepos, PasskeyRow, SignInChallengeRow, WebAuthnChallengeRow } from './mfa-rows.ts';
 
 import type { UploadRepos } from './upload-rows.ts';
 export type { BlobRow, UploadFileRow, UploadKind, UploadRepos } from './upload-rows.ts';

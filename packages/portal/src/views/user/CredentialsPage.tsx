@@ -4,6 +4,7 @@ import { endpoints, httpClient, passwordRules, type PasswordRules } from '../../
 import { useLeaveGuard } from '../../lib/router.tsx';
 import { useToast } from '../../lib/toast.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
+import { PasskeysSection } from './PasskeysSection.tsx';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 const FIELDS = [
@@ -20,6 +21,7 @@ export function CredentialsPage() {
     <div className="credentials">
       <PasswordForm />
       <TwoFactorSection />
+      <PasskeysSection />
       <DevicesSection />
     </div>
   );

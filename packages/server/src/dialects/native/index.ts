@@ -13,6 +13,7 @@ import { invitationRoutes } from './routes-invitations.ts';
 import { uploadRoutes } from './routes-uploads.ts';
 import { mfaRoutes } from './routes-mfa.ts';
 import { sessionRoutes } from './routes-sessions.ts';
+import { passkeyRoutes } from './routes-passkeys.ts';
 
 /** Profiled's own API: canonical names, JSON merge patch, ETags, RFC 9457 problems. */
 export const nativeDialect: Dialect = {
@@ -33,6 +34,7 @@ export const nativeDialect: Dialect = {
     await uploadRoutes(scope, ctx);
     mfaRoutes(scope, ctx);
     sessionRoutes(scope, ctx);
+    passkeyRoutes(scope, ctx);
   },
   renderError: renderProblem,
 };

@@ -5,7 +5,8 @@ import { errorResponses } from './schemas.ts';
 
 const factorSchema = Type.Object({
   id: Type.String(),
-  kind: Type.Literal('totp'),
+  kind: Type.Union([Type.Literal('totp'), Type.Literal('passkey')]),
+  name: Type.Optional(Type.String({ description: 'A passkey\'s name.' })),
   created_at: Type.String({ format: 'date-time' }),
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 }, { title: 'SecondFactor' });
@@ -23,7 +24,7 @@ export function mfaRoutes(app: FastifyInstance, ctx: DialectContext): void {
     preHandler: ctx.authenticateSelf,
     schema: {
       summary: 'My second factors',
-      description: 'The account\'s live second factors (kind, when set up, when last used; never a secret), how many unused recovery codes are left, and whether the organization of the active profile requires a second factor.',
+      description: 'The account\'s live second factors — authenticator apps and passkeys — (kind, a passkey\'s name, when set up, when last used; never a secret), how many unused recovery codes are left, and whether the organization of the active profile requires a second factor.',
       security,
       response: { 200: Type.Object({ factors: Type.Array(factorSchema), recovery_codes_left: Type.Integer(), required: Type.Boolean() }), ...errorResponses(401, 403) },
     },

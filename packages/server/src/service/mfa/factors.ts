@@ -11,7 +11,9 @@ import { looksLikeTotp, matchingStep, newRecoveryCodes, newTotpSecret, otpauthUr
 /** A factor as `GET /v1/me/mfa` lists it: never its secret. */
 export interface FactorView {
   readonly id: string;
-  readonly kind: 'totp';
+  readonly kind: 'totp' | 'passkey';
+  /** A passkey's name. */
+  readonly name?: string;
   readonly created_at: string;
   readonly last_used_at: string | null;
 }
@@ -49,6 +51,8 @@ export function createMfaService(deps: ServiceDeps) {
   const throttle = throttleGuard(deps);
   const nowIso = () => clock.now().toISOString();
   const confirmed = (factors: readonly FactorRow[]) => factors.filter((f) => f.confirmed_at !== null);
+  /** Live factors of every kind: authenticator apps and passkeys. */
+  const liveFactors = async (repos: Repos, accountId: string) => confirmed(await repos.listFactorsOf(accountId)).length + (await repos.listPasskeysOf(accountId)).length;
   const wrongCode = () => new ProfiledError('mfa.code_invalid', { issues: [{ field: 'code', code: 'mfa.code_invalid', message: 'The code is not correct, or it was used already.' }] });
 
   async function account(id: string): Promise<AccountRow> {
@@ -134,7 +138,7 @@ export function createMfaService(deps: ServiceDeps) {
     await storage.transaction(async (tx) => {
       if (!(await tx.confirmFactor(pending.id, at, step))) throw new ProfiledError('mfa.no_enrolment');
       await tx.replaceRecoveryCodes(accountRow.id, codes.map(recoveryCodeHash), at);
-      await queueSecurityNotice(tx, at, accountRow, 'factor_added');
+      await queueSecurityNotice(tx, at, accountRow, 'factor_added', 'an authenticator app');
     });
     return { recovery_codes: codes };
   }
@@ -144,10 +148,20 @@ export function createMfaService(deps: ServiceDeps) {
     useCodeThrottled,
     enrol,
     confirm,
+    checkPassword,
+    liveFactors,
 
-    /** Whether the account has a live second factor. */
+    /** Ten new recovery codes for an account that has none left unused (its first factor); undefined otherwise. */
+    async recoveryCodesIfNone(tx: Repos, accountId: string, at: string): Promise<string[] | undefined> {
+      if ((await tx.countRecoveryCodes(accountId)) > 0) return undefined;
+      const codes = newRecoveryCodes();
+      await tx.replaceRecoveryCodes(accountId, codes.map(recoveryCodeHash), at);
+      return codes;
+    },
+
+    /** Whether the account has a live second factor (an authenticator app or a passkey). */
     async hasFactor(accountId: string): Promise<boolean> {
-      return confirmed(await storage.repos.listFactorsOf(accountId)).length > 0;
+      return (await liveFactors(storage.repos, accountId)) > 0;
     },
 
     /** Whether the org requires its members to sign in with a second factor. */
@@ -156,9 +170,14 @@ export function createMfaService(deps: ServiceDeps) {
     },
 
     async status(principal: Principal): Promise<MfaStatus> {
-      const factors = confirmed(await storage.repos.listFactorsOf(principal.accountId));
+      const apps = confirmed(await storage.repos.listFactorsOf(principal.accountId));
+      const passkeys = await storage.repos.listPasskeysOf(principal.accountId);
+      const factors: FactorView[] = [
+        ...apps.map((f) => ({ id: f.id, kind: f.kind, created_at: f.confirmed_at ?? f.created_at, last_used_at: f.last_used_at })),
+        ...passkeys.map((p) => ({ id: p.id, kind: 'passkey' as const, name: p.name, created_at: p.created_at, last_used_at: p.last_used_at })),
+      ];
       return {
-        factors: factors.map((f) => ({ id: f.id, kind: f.kind, created_at: f.confirmed_at ?? f.created_at, last_used_at: f.last_used_at })),
+        factors,
         recovery_codes_left: factors.length ? await storage.repos.countRecoveryCodes(principal.accountId) : 0,
         required: (await storage.repos.findOrg({ id: principal.orgId }))?.settings.mfa === 'required',
       };
@@ -205,8 +224,8 @@ export function createMfaService(deps: ServiceDeps) {
       const at = nowIso();
       await storage.transaction(async (tx) => {
         await tx.deleteFactor(factor.id);
-        if (confirmed(await tx.listFactorsOf(row.id)).length === 0) await tx.deleteRecoveryCodesOf(row.id);
-        await queueSecurityNotice(tx, at, row, 'factor_removed');
+        if ((await liveFactors(tx, row.id)) === 0) await tx.deleteRecoveryCodesOf(row.id);
+        await queueSecurityNotice(tx, at, row, 'factor_removed', 'the authenticator app');
       });
     },
   };

@@ -3,8 +3,8 @@ import { enqueueMail } from '../outbox.ts';
 
 /** The security notices issue 22 mails, each in the transaction of what it reports. */
 const NOTICES = {
-  factor_added: { subject: 'A second factor was added to your account', lead: 'An authenticator app was set up as a second factor for your account' },
-  factor_removed: { subject: 'A second factor was removed from your account', lead: 'The authenticator app was removed from your account\'s second factors' },
+  factor_added: { subject: 'A second factor was added to your account', lead: 'A second factor was added to your account' },
+  factor_removed: { subject: 'A second factor was removed from your account', lead: 'A second factor was removed from your account' },
   recovery_code_used: { subject: 'A recovery code was used to sign in', lead: 'One of your recovery codes was used to sign in to your account' },
   new_device: { subject: 'A sign-in from a new device', lead: 'Your account was signed in to from a device it has not been used from before' },
 } as const;

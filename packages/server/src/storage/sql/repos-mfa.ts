@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { FactorRow, MfaRepos, SignInChallengeRow } from '../port.ts';
+import type { FactorRow, MfaRepos, PasskeyRow, SignInChallengeRow, WebAuthnChallengeRow } from '../port.ts';
 
 const factorOf = (row: Record<string, unknown>): FactorRow => ({ ...(row as unknown as FactorRow), last_step: row['last_step'] === null ? null : Number(row['last_step']) });
+
+const passkeyOf = (row: Record<string, unknown>): PasskeyRow => ({ ...(row as unknown as PasskeyRow), counter: Number(row['counter']) });
 
 /** Second factors, recovery codes and sign-in challenges (migration 0013), and the device list's reads. */
 export function mfaRepos(db: Kysely<any>): MfaRepos {
@@ -53,6 +55,7 @@ export function mfaRepos(db: Kysely<any>): MfaRepos {
     },
 
     async insertSignInChallenge(row) {
+      await db.deleteFrom('sign_in_challenges').where('expires_at', '<', new Date(Date.parse(row.expires_at) - 3_600_000).toISOString()).execute();
       await db.insertInto('sign_in_challenges').values({ ...row }).execute();
     },
     async findSignInChallenge(hash, now) {
@@ -61,6 +64,49 @@ export function mfaRepos(db: Kysely<any>): MfaRepos {
     async consumeSignInChallenge(hash, now) {
       const r = await db.updateTable('sign_in_challenges').set({ used_at: now }).where('token_hash', '=', hash).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
+    },
+
+    async insertPasskey(row) {
+      await db.insertInto('passkeys').values({ ...row }).execute();
+    },
+    async listPasskeysOf(accountId) {
+      const rows = await db.selectFrom('passkeys').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(passkeyOf);
+    },
+    async findPasskeyByCredential(credentialId) {
+      const row = await db.selectFrom('passkeys').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+      return row && passkeyOf(row);
+    },
+    async usePasskey(id, counter, at) {
+      const r = await db
+        .updateTable('passkeys')
+        .set({ counter, last_used_at: at })
+        .where('id', '=', id)
+        // An authenticator that keeps no counter sends 0 every time (WebAuthn §6.1.1).
+        .where((eb) => eb.or([eb('counter', '<', counter), ...(counter === 0 ? [eb('counter', '=', 0)] : [])]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async deletePasskey(accountId, id) {
+      const r = await db.deleteFrom('passkeys').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async insertWebAuthnChallenge(row) {
+      // Ceremonies never finished leave their challenges: each new one sweeps the expired.
+      await db.deleteFrom('webauthn_challenges').where('expires_at', '<', new Date(Date.parse(row.expires_at) - 3_600_000).toISOString()).execute();
+      await db.insertInto('webauthn_challenges').values({ ...row }).execute();
+    },
+    async consumeWebAuthnChallenge(challenge, purpose, now) {
+      const won = await db
+        .updateTable('webauthn_challenges')
+        .set({ used_at: now })
+        .where('challenge', '=', challenge)
+        .where('purpose', '=', purpose)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returningAll()
+        .executeTakeFirst();
+      return won as WebAuthnChallengeRow | undefined;
     },
 
     async deviceSeen(accountId, userAgent, ip) {
