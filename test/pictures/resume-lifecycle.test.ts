@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { PASSWORD, startServer, type TestServer, type TestUser } from '../support/server.ts';
+import { assertView } from '../aisquare/support/seed.ts';
 import { everyFormat, HTML, PDF, PDF_HTML_POLYGLOT } from './images.ts';
 import { fetchFile, upload } from './upload-client.ts';
 import { readStoredZip } from './zip-reader.ts';
@@ -39,7 +40,9 @@ for (const backend of backends) {
 
     it('the profile\'s resume is its absolute URL, also AISquare\'s resume', async () => {
       assert.equal(url, `http://127.0.0.1/resumes/${sha256(PDF)}.pdf`);
-      assert.equal((await server.request('GET', '/api/v1/iam/user/profile/', { token: ada.token })).body.resume, url);
+      const aisquare = await server.request('GET', '/api/v1/iam/user/profile/', { token: ada.token });
+      assertView(aisquare.body);
+      assert.equal(aisquare.body.resume, url);
     });
 
     it('served as a sandboxed attachment, never sniffed, with a strong ETag and 304', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backends } from '../support/backends.ts';
 import { PASSWORD, startServer, type TestServer, type TestUser } from '../support/server.ts';
+import { assertView } from '../aisquare/support/seed.ts';
 import { everyFormat } from './images.ts';
 import { fetchFile, upload, variantOf } from './upload-client.ts';
 
@@ -120,6 +121,7 @@ for (const backend of backends) {
     it('AISquare profile_picture, OIDC userinfo picture, the native directory, Nexudus AvatarUrl', async () => {
       const aisquare = await server.request('GET', '/api/v1/iam/user/profile/', { token: ada.token });
       assert.equal(aisquare.status, 200, aisquare.text);
+      assertView(aisquare.body);
       assert.equal(aisquare.body.profile_picture, url);
       const userinfo = await server.request('GET', '/oauth/v2/userinfo', { token: ada.token });
       assert.equal(userinfo.status, 200, userinfo.text);
