@@ -204,5 +204,15 @@ for (const backend of backends) {
       assert.equal(bare.body.error, 'mfa_required');
       assert.equal((await passwordGrant(server, user.username, fresh, codeAt(secret, clock.ms()))).status, 200);
     });
+
+    it('erasing an account (purge after the grace period) removes its factors and recovery codes', async () => {
+      const user = await server.createUser();
+      await enrolTotp(server, user, clock);
+      assert.equal((await server.request('DELETE', '/v1/me', { token: user.token, body: { current_password: user.password } })).status, 202);
+      clock.step((15 * 86_400) / 30);
+      await server.app.services.deletion.purge();
+      assert.deepEqual(await server.app.storage.repos.listFactorsOf(user.id), []);
+      assert.equal(await server.app.storage.repos.countRecoveryCodes(user.id), 0);
+    });
   });
 }

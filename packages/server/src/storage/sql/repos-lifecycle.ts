@@ -67,6 +67,8 @@ export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegis
       // The outside subject is a personal identifier too; a later token of it starts afresh.
       await db.deleteFrom('external_identities').where('account_id', '=', id).execute();
       await db.deleteFrom('oauth_codes').where('account_id', '=', id).execute();
+      // Second factors and their challenges (issue 22): secrets and device facts of the person.
+      for (const table of ['mfa_factors', 'mfa_recovery_codes', 'passkeys', 'sign_in_challenges', 'webauthn_challenges']) await db.deleteFrom(table).where('account_id', '=', id).execute();
       await db.deleteFrom('pending_changes').where('account_id', '=', id).execute();
       await db.deleteFrom('change_undos').where('account_id', '=', id).execute();
       await db.deleteFrom('outbox').where('account_id', '=', id).where('topic', 'in', ['mail', 'sms']).execute();
