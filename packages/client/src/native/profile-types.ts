@@ -84,9 +84,9 @@ export interface Profile {
   is_public: boolean;
   /** Skill or interest tags (at most 50, each at most 50 characters). */
   tags: string[];
-  /** Profile picture URL. */
+  /** Profile picture URL: set by uploading a photo (the URL of its 256 px JPEG, kept here), or a picture elsewhere. */
   picture: string | null;
-  /** Résumé (CV) URL. */
+  /** Résumé (CV) URL: set by uploading a PDF (kept here), or a document elsewhere. */
   resume: string | null;
   /** Twitter / X profile URL or handle. */
   twitter: string | null;
@@ -226,9 +226,9 @@ export interface ProfilePatch {
   is_public?: boolean;
   /** Skill or interest tags (at most 50, each at most 50 characters). */
   tags?: string[];
-  /** Profile picture URL. */
+  /** Profile picture URL: set by uploading a photo (the URL of its 256 px JPEG, kept here), or a picture elsewhere. */
   picture?: string | null;
-  /** Résumé (CV) URL. */
+  /** Résumé (CV) URL: set by uploading a PDF (kept here), or a document elsewhere. */
   resume?: string | null;
   /** Twitter / X profile URL or handle. */
   twitter?: string | null;

@@ -71,8 +71,8 @@ const professional: FieldDef[] = [
   field({ name: 'website', section: 'professional', type: 'url', maxLength: 2048, nullable: true, public: true, description: 'Personal or company website (http or https URL).' }),
   field({ name: 'is_public', label: 'Listed in the directory', section: 'professional', type: 'boolean', description: 'When true, the profile is listed in the member directory.' }),
   field({ name: 'tags', searchable: true, section: 'professional', type: 'string_list', maxItems: 50, itemMaxLength: 50, public: true, description: 'Skill or interest tags (at most 50, each at most 50 characters).' }),
-  field({ name: 'picture', section: 'professional', type: 'url', maxLength: 2048, nullable: true, public: true, description: 'Profile picture URL.' }),
-  field({ name: 'resume', label: 'Résumé', section: 'professional', type: 'url', maxLength: 2048, nullable: true, description: 'Résumé (CV) URL.' }),
+  field({ name: 'picture', section: 'professional', type: 'url', maxLength: 2048, nullable: true, public: true, description: 'Profile picture URL: set by uploading a photo (the URL of its 256 px JPEG, kept here), or a picture elsewhere.' }),
+  field({ name: 'resume', label: 'Résumé', section: 'professional', type: 'url', maxLength: 2048, nullable: true, description: 'Résumé (CV) URL: set by uploading a PDF (kept here), or a document elsewhere.' }),
 ];
 
 const social: FieldDef[] = [
