@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import pg from 'pg';
 import { compileRegistry, registry, type FieldValue } from '@profiled/core';
 import { hashPassword } from '../packages/server/src/auth/passwords.ts';
 import { createTokenService } from '../packages/server/src/auth/tokens.ts';
@@ -154,6 +155,16 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
   const { slugs, viewers } = await prepare(o, small, 200);
   const imported = await importAll(o, slugs, smallSize, bigSize);
   o.log(`  imported ${imported.rows} members: the ${small} small orgs in ${imported.smallSeconds} s (two imports at a time), the big one in ${imported.bigSeconds} s; ${imported.failed} rows failed`);
+  if (o.pg) {
+    // What an operator does after a bulk load (autovacuum would, minutes later): fresh
+    // statistics and a visibility map, so the measured seconds are not the cluster's catch-up.
+    const started = Date.now();
+    const client = new pg.Client({ connectionString: o.databaseUrl });
+    await client.connect();
+    await client.query('vacuum (analyze)');
+    await client.end();
+    o.log(`  vacuum (analyze) after the import: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
   const matches = await countMatches(o, DIRECTORY_QUERIES.map((d) => d.q));
   for (const m of matches) o.log(`  "${m.q}": ${m.small} matches in space-001, ${m.big} in the big org`);
 
@@ -170,7 +181,12 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
   /** The search scenarios of the table, against one server; `suffix` names the server's setting. */
   const searchRows = async (base: string, suffix: string) => {
     const get = (next: (n: number) => { path: string; headers: Record<string, string> }) => (seconds: number) => drive({ url: base, connections: o.connections, seconds, method: 'GET', next });
-    const row = async (name: string, run: (seconds: number) => Promise<LoadResult>, [minRate, maxP99]: readonly [number, number]) => {
+    const row = async (name: string, next: (n: number) => { path: string; headers: Record<string, string> }, distinct: number, [minRate, maxP99]: readonly [number, number]) => {
+      // Every distinct request once before the warm-up, so the measured seconds show the
+      // steady state of a set of searches asked again and again (the cold rows below show
+      // what each costs computed).
+      await prime(base, next, distinct);
+      const run = get(next);
       const before = await pageCounts(base);
       const r = await o.measure(`${name}${suffix}`, run);
       const after = await pageCounts(base);
@@ -178,13 +194,12 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
       const target = `${minRate > 0 ? `≥ ${minRate}/s, ` : ''}p99 ≤ ${maxP99} ms`;
       rows.push({ name: `${name}${suffix}`, ...pick(r), kept: asked > 0 ? Math.round((100 * (after.hit - before.hit)) / asked) : 0, target, meets: r.reqPerSec >= minRate && r.p99 <= maxP99 && r.errors === 0 });
     };
-    // The reader threads start with the first search: not inside the first row's seconds.
-    await fetch(`${base}/v1/directory?q=${RARE}`, { headers: auth(big[0]!) });
-    await row('native search within one of 100 orgs × 1 000', get((n) => ({ path: `/v1/directory?q=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) })), targets.small);
-    await row('nexudus published within one of 100 orgs × 1 000', get((n) => ({ path: `/api/public/coworkers/published?query=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) })), targets.small);
-    await row(`native search, org of 100 000, rare word ("${RARE}")`, get((n) => ({ path: `/v1/directory?q=${RARE}`, headers: auth(big[n % big.length]!) })), targets.rare);
-    await row(`native search, org of 100 000, common word (${COMMON.map((c) => `"${c}"`).join(', ')})`, get((n) => ({ path: `/v1/directory?q=${common(n)}`, headers: auth(big[n % big.length]!) })), targets.common);
-    await row('nexudus published, org of 100 000, common word', get((n) => ({ path: `/api/public/coworkers/published?query=${common(n)}`, headers: auth(big[n % big.length]!) })), targets.common);
+    const smallAsked = smallViewers.length * queries.length;
+    await row('native search within one of 100 orgs × 1 000', (n) => ({ path: `/v1/directory?q=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) }), smallAsked, targets.small);
+    await row('nexudus published within one of 100 orgs × 1 000', (n) => ({ path: `/api/public/coworkers/published?query=${q(inSmall(n).text)}`, headers: auth(inSmall(n).viewer) }), smallAsked, targets.small);
+    await row(`native search, org of 100 000, rare word ("${RARE}")`, (n) => ({ path: `/v1/directory?q=${RARE}`, headers: auth(big[n % big.length]!) }), 1, targets.rare);
+    await row(`native search, org of 100 000, common word (${COMMON.map((c) => `"${c}"`).join(', ')})`, (n) => ({ path: `/v1/directory?q=${common(n)}`, headers: auth(big[n % big.length]!) }), COMMON.length, targets.common);
+    await row('nexudus published, org of 100 000, common word', (n) => ({ path: `/api/public/coworkers/published?query=${common(n)}`, headers: auth(big[n % big.length]!) }), COMMON.length, targets.common);
   };
 
   const server = await o.serve(o.databaseUrl);
@@ -240,6 +255,18 @@ export async function benchDirectoryScale(o: ScaleOptions): Promise<ScaleReport>
 }
 
 const COLD = ' — nothing kept (DIRECTORY_CACHE_MB=0)';
+
+/** Asks requests 0 … count − 1 of `next`, eight at a time. */
+async function prime(base: string, next: (n: number) => { path: string; headers: Record<string, string> }, count: number): Promise<void> {
+  let n = 0;
+  const worker = async () => {
+    while (n < count) {
+      const r = next(n++);
+      await (await fetch(base + r.path, { headers: r.headers })).arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
 
 /** The server's kept-page counters (see /metrics). */
 async function pageCounts(base: string): Promise<{ hit: number; miss: number }> {
