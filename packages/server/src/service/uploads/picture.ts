@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import { ProfiledError } from '@profiled/core';
 
 /** The square sizes every picture is stored in, px. */
@@ -36,6 +36,10 @@ export interface ProcessedPicture {
   readonly files: readonly ProcessedFile[];
 }
 
+// libvips is loaded with the first upload: a server nobody uploads to never maps it (some 30 MB resident).
+let loaded: Promise<(input?: Uint8Array | Buffer, options?: SharpOptions) => Sharp> | undefined;
+const loadSharp = () => (loaded ??= import('sharp').then((m) => m.default));
+
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /**
@@ -49,6 +53,7 @@ export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).di
 export async function processPicture(bytes: Uint8Array, opts: { readonly maxPixels: number; readonly focus?: FocalPoint | undefined }): Promise<ProcessedPicture> {
   const sniffed = await fileTypeFromBuffer(bytes);
   if (!sniffed || !RASTER.has(sniffed.mime)) throw new ProfiledError('upload.unsupported_type');
+  const sharp = await loadSharp();
   const input = { limitInputPixels: opts.maxPixels, failOn: 'truncated', pages: 1 } as const;
   const meta = await sharp(bytes, input).metadata().catch((err: unknown) => refused(err, sniffed.mime));
   if (!meta.width || !meta.height) throw new ProfiledError('upload.unreadable');
