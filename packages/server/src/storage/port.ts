@@ -295,7 +295,8 @@ export interface Repos extends OAuthRepos, LifecycleRepos, ExternalIdentityRepos
   updateProfile(id: string, changes: Readonly<Record<string, FieldValue>>, version: number, updatedAt: string): Promise<void>;
   /**
    * Public profiles of an org for the member directory, ordered by display name then id,
-   * after the keyset cursor when given.
+   * after the keyset cursor when given. The directory's records (this and the searches
+   * below) carry the registry's public values only, and no pending count.
    */
   listPublicProfiles(orgId: string, opts: { after?: { name: string; id: string }; limit: number }): Promise<ProfileRecord[]>;
   /**

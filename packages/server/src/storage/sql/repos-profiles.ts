@@ -1,5 +1,5 @@
 import type { CompiledRegistry, FieldDef, FieldValue } from '@profiled/core';
-import { sql, type Compilable, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { EventRow, ProfileRecord, Repos } from '../port.ts';
 import { decodeValue, encodeValue, type DirectoryFilter, type DirectoryScope, type ProfileQuery, type SqlFlavor } from './flavor.ts';
 import { insertRows, KEYS_PER_QUERY } from './bulk.ts';
@@ -40,14 +40,9 @@ const onConnection = (db: Kysely<any>): DirectoryReader => async (query) => (awa
 export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache(), read: DirectoryReader = onConnection(db)): ProfileRepos {
   const profileFields = reg.storedProfileFields;
   const accountFields = reg.storedAccountFields;
+  const systemColumns = ['p.id', 'p.account_id', 'p.org_id', 'p.version', 'p.number', 'p.created_at', 'p.updated_at'];
   const selection = [
-    'p.id',
-    'p.account_id',
-    'p.org_id',
-    'p.version',
-    'p.number',
-    'p.created_at',
-    'p.updated_at',
+    ...systemColumns,
     ...profileFields.map((d) => `p.${d.name}`),
     ...accountFields.map((d) => `a.${d.name}`),
   ];
@@ -58,11 +53,16 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
     return row;
   };
 
-  const toRecord = (row: Record<string, unknown>): ProfileRecord => {
+  // A directory page shows public fields only: its rows carry those alone (and no pending count).
+  const publicNames = new Set(reg.publicFields.map((d) => d.name));
+  const publicProfileFields = profileFields.filter((d) => publicNames.has(d.name));
+  const publicAccountFields = accountFields.filter((d) => publicNames.has(d.name));
+
+  const decodeRow = (row: Record<string, unknown>, fromProfile: readonly FieldDef[], fromAccount: readonly FieldDef[]): ProfileRecord => {
     // Keys are registry names, never request input: a plain object keeps V8's fast properties.
     const values: Record<string, FieldValue> = {};
-    for (const def of profileFields) values[def.name] = decodeValue(f, def, row[def.name]);
-    for (const def of accountFields) values[def.name] = decodeValue(f, def, row[def.name]);
+    for (const def of fromProfile) values[def.name] = decodeValue(f, def, row[def.name]);
+    for (const def of fromAccount) values[def.name] = decodeValue(f, def, row[def.name]);
     return {
       id: row['id'] as string,
       account_id: row['account_id'] as string,
@@ -77,17 +77,23 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       values,
     };
   };
+  const toRecord = (row: Record<string, unknown>) => decodeRow(row, profileFields, accountFields);
+  /** A directory row: public values only (see `listedQuery`). */
+  const toListed = (row: Record<string, unknown>) => decodeRow(row, publicProfileFields, publicAccountFields);
 
+  const followCountsOf = (eb: ExpressionBuilder<any, any>) => [
+    eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('followee_id', '=', 'p.id').as('followers_count'),
+    eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('follower_id', '=', 'p.id').as('following_count'),
+  ];
   const baseQuery = () =>
     db
       .selectFrom('profiles as p')
       .innerJoin('accounts as a', 'a.id', 'p.account_id')
       .select(selection)
-      .select((eb) => [
-        eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('followee_id', '=', 'p.id').as('followers_count'),
-        eb.selectFrom('follows').select((e) => e.fn.countAll().as('n')).whereRef('follower_id', '=', 'p.id').as('following_count'),
-        eb.selectFrom('pending_changes').select((e) => e.fn.countAll().as('n')).whereRef('profile_id', '=', 'p.id').as('pending_count'),
-      ]);
+      .select((eb) => [...followCountsOf(eb), eb.selectFrom('pending_changes').select((e) => e.fn.countAll().as('n')).whereRef('profile_id', '=', 'p.id').as('pending_count')]);
+  const listedSelection = [...systemColumns, ...publicProfileFields.map((d) => `p.${d.name}`), ...publicAccountFields.map((d) => `a.${d.name}`)];
+  /** The rows of a directory page: a third of the columns, decoded, copied to the main thread and rendered. */
+  const listedQuery = () => db.selectFrom('profiles as p').innerJoin('accounts as a', 'a.id', 'p.account_id').select(listedSelection).select(followCountsOf);
 
   const orgNumbers = new Map<string, number>();
   /** Where the org's part of the index is; undefined for an org that does not exist. */
@@ -118,7 +124,7 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
 
   /** Only the page's rows read whole, with their follow counts, in the order of `page`. */
   const wholeRows = (page: ProfileQuery, ranked: boolean, withTotal: boolean) => {
-    let q = (baseQuery() as ProfileQuery).innerJoin(page.as('page'), 'page.page_id', 'p.id');
+    let q = (listedQuery() as ProfileQuery).innerJoin(page.as('page'), 'page.page_id', 'p.id');
     if (withTotal) q = q.select('page.page_total');
     if (ranked) q = q.orderBy('page.search_rank');
     return q.orderBy('page.page_name').orderBy('p.id');
@@ -224,16 +230,16 @@ export function profileRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistr
       if (!scope) return [];
       const after = opts.after !== undefined;
       const build = () => wholeRows(f.search.listed(db, after).orderBy('page_name').orderBy('page_id').limit(slot<number>('limit')), false, false);
-      return (await readDirectory(`listed:${after ? 'after' : ''}`, build, { ...f.search.directoryValues(scope, { terms: [] }, opts.after), limit: opts.limit })).map(toRecord);
+      return (await readDirectory(`listed:${after ? 'after' : ''}`, build, { ...f.search.directoryValues(scope, { terms: [] }, opts.after), limit: opts.limit })).map(toListed);
     },
     async searchPublicProfiles(orgId, opts) {
-      return (await searchPage(orgId, opts, false)).map(toRecord);
+      return (await searchPage(orgId, opts, false)).map(toListed);
     },
     async searchPublicProfilesCounted(orgId, opts) {
       const rows = await searchPage(orgId, opts, true);
       // Past the last match the page is empty and carries no total: count them apart.
       const total = rows.length > 0 ? Number(rows[0]!['page_total']) : opts.offset === 0 ? 0 : await countMatches(orgId, opts);
-      return { records: rows.map(toRecord), total };
+      return { records: rows.map(toListed), total };
     },
     countPublicProfiles: countMatches,
     async followCounts(profileId) {
