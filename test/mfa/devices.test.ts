@@ -53,6 +53,8 @@ for (const backend of backends) {
       assert.deepEqual(phoneRow['client'], { id: rp.client_id, name: 'Desk Booking' });
       assert.equal(sessions[0]!['id'], current[0]!['id'], 'newest first');
       assert.ok(!res.text.includes(phone.refresh_token) && !res.text.includes(phone.access_token));
+      const exported = (await server.request('GET', '/v1/me/export', { token: laptop.access_token })).body;
+      assert.ok(exported.sessions.some((s: { user_agent: string | null; ip: string | null; amr: string | null }) => s.user_agent === 'Safari on iOS' && s.ip === '127.0.0.x' && s.amr === 'pwd'), 'the export carries the device facts');
     });
 
     it('last_seen_at moves when a session gets tokens again', async () => {

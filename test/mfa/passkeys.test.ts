@@ -24,7 +24,7 @@ for (const backend of backends) {
     let cdp: CDPSession;
     let authenticatorId: string;
     let user: TestUser;
-    let captured: { body: string; cookie: string } | undefined;
+    let captured: { body: string } | undefined;
 
     const amrOfSessions = async () => (await server.app.storage.repos.listLiveSessionsOf(user.id)).map((s) => s.amr);
     /** Back in the portal after a sign-in, on its Credentials page. */
@@ -34,7 +34,7 @@ for (const backend of backends) {
       await page.getByRole('heading', { name: 'Passkeys' }).waitFor();
     }
     async function signOut() {
-      await page.getByRole('button', { name: 'Sign out' }).first().click();
+      await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
       await page.locator('#username').waitFor();
     }
 
@@ -50,7 +50,7 @@ for (const backend of backends) {
       await cdp.send('WebAuthn.enable');
       ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR }));
       page.on('request', (request) => {
-        if (request.method() === 'POST' && request.url().endsWith('/oauth/v2/authorize/passkey')) captured = { body: request.postData() ?? '', cookie: '' };
+        if (request.method() === 'POST' && request.url().endsWith('/oauth/v2/authorize/passkey')) captured = { body: request.postData() ?? '' };
       });
     });
     after(async () => {
@@ -112,13 +112,14 @@ for (const backend of backends) {
     it('signs in with the passkey alone (discoverable, user verified): amr hwk mfa; a replay of that assertion is refused', async () => {
       await signOut();
       captured = undefined;
-      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.getByRole('button', { name: 'Use a passkey', exact: true }).click();
       await signedIn();
       assert.ok((await amrOfSessions()).includes('hwk mfa'));
-      assert.ok(captured, 'the assertion was posted');
+      const posted = captured as { body: string } | undefined;
+      assert.ok(posted, 'the assertion was posted');
 
       const cookie = (await page.context().cookies()).filter((c) => c.name === 'profiled_csrf').map((c) => `${c.name}=${c.value}`).join('; ');
-      const replay = await fetch(`${origin}/oauth/v2/authorize/passkey`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin }, body: captured.body });
+      const replay = await fetch(`${origin}/oauth/v2/authorize/passkey`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, origin }, body: posted.body });
       assert.equal(replay.status, 400, 'the challenge it signed is spent');
       assert.match(await replay.text(), /passkey could not be verified/);
     });
@@ -131,7 +132,7 @@ for (const backend of backends) {
       ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR }));
       await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: { ...original, signCount: 0 } });
       await signOut();
-      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.getByRole('button', { name: 'Use a passkey', exact: true }).click();
       await page.getByRole('alert').filter({ hasText: 'The passkey could not be verified' }).waitFor();
       assert.match(new URL(page.url()).pathname, /^\/oauth\/v2\/authorize/);
 
@@ -139,7 +140,7 @@ for (const backend of backends) {
       await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
       ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR }));
       await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: original });
-      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.getByRole('button', { name: 'Use a passkey', exact: true }).click();
       await signedIn();
     });
 

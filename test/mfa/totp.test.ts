@@ -80,6 +80,8 @@ for (const backend of backends) {
       const exported = await server.request('GET', '/v1/me/export', { token: user.token });
       assert.equal(exported.status, 200);
       for (const c of recovery_codes) assert.ok(!exported.text.includes(c), 'nor in the export');
+      assert.deepEqual(exported.body.second_factors.map((f: { kind: string }) => f.kind), ['totp'], 'the export names the factor, without its secret');
+      assert.deepEqual(Object.keys(exported.body.second_factors[0]).sort(), ['created_at', 'id', 'kind', 'last_used_at']);
     });
 
     it('the password grant: 403 mfa_required without otp, tokens with a code of this step or the one before or after, each step once', async () => {

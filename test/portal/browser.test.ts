@@ -249,7 +249,7 @@ for (const backend of backends) {
       await toast(/Password changed/);
       currentPassword = NEW_PASSWORD;
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
       await page.locator('#username').waitFor();
       await page.goto(`${server.url}/profile/personal`);
       await page.locator('#username').waitFor();

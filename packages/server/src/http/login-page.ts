@@ -60,7 +60,7 @@ ${hidden}
 </div>
 <div class="actions"><button type="submit">Sign in</button><a href="/account/forgot-password?next=${encodeURIComponent(`/oauth/v2/authorize?${new URLSearchParams(input.params).toString()}`)}">Forgot your password?</a></div>
 </form>
-${passkeyForm(input.params, input.csrf, 'Sign in with a passkey')}`,
+${passkeyForm(input.params, input.csrf, 'Use a passkey')}`,
   );
 }
 

@@ -68,7 +68,12 @@ export function createExportService(deps: ServiceDeps, vocabularies: VocabularyS
         fields: accountFields,
       },
       profiles,
-      sessions: (await repos.listSessionsOf(account.id)).map((s) => ({ id: s.id, profile_id: s.profile_id, created_at: s.created_at, revoked_at: s.revoked_at, scope: s.scope ?? null })),
+      sessions: (await repos.listSessionsOf(account.id)).map((s) => ({ id: s.id, profile_id: s.profile_id, created_at: s.created_at, revoked_at: s.revoked_at, scope: s.scope ?? null, client_id: s.client_id ?? null, user_agent: s.user_agent ?? null, ip: s.ip ?? null, amr: s.amr ?? null, last_seen_at: s.last_seen_at ?? null })),
+      // Second factors (issue 22): what they are and when used; never a secret, key or recovery code.
+      second_factors: [
+        ...(await repos.listFactorsOf(account.id)).filter((f) => f.confirmed_at).map((f) => ({ id: f.id, kind: f.kind, created_at: f.confirmed_at, last_used_at: f.last_used_at })),
+        ...(await repos.listPasskeysOf(account.id)).map((p) => ({ id: p.id, kind: 'passkey', name: p.name, created_at: p.created_at, last_used_at: p.last_used_at })),
+      ],
       api_keys: (await repos.listApiKeys(account.id)).map((k) => ({ id: k.id, prefix: k.prefix, name: k.name, created_at: k.created_at, last_used_at: k.last_used_at, revoked_at: k.revoked_at })),
       external_identities: await repos.listExternalIdentitiesOf(account.id),
       pending_changes: (await repos.listPendingChangesOf(account.id)).map((p) => ({ field: p.field, value: p.value, created_at: p.created_at, expires_at: p.expires_at })),

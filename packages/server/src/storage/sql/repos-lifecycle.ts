@@ -27,7 +27,7 @@ const toPending = (r: PendingChangeRow): PendingChangeRow => ({ ...r, attempts: 
 export function lifecycleRepos(db: Kysely<any>, f: SqlFlavor, reg: CompiledRegistry, templates: TemplateCache = createTemplateCache()): LifecycleRepos {
   return {
     async listSessionsOf(accountId) {
-      return (await db.selectFrom('sessions').select(['id', 'account_id', 'profile_id', 'created_at', 'revoked_at', 'scope']).where('account_id', '=', accountId).orderBy('created_at').execute()) as SessionRow[];
+      return (await db.selectFrom('sessions').select(['id', 'account_id', 'profile_id', 'created_at', 'revoked_at', 'scope', 'client_id', 'user_agent', 'ip', 'amr', 'last_seen_at']).where('account_id', '=', accountId).orderBy('created_at').execute()) as SessionRow[];
     },
     async listFollowsOf(profileId) {
       const following = await db.selectFrom('follows').select(['followee_id as profile_id', 'created_at']).where('follower_id', '=', profileId).orderBy('created_at').execute();
