@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compileRegistry, registry } from '@profiled/core';
 import { openStorage } from '../../packages/server/src/storage/index.ts';
-import { backends } from '../support/backends.ts';
+import { backends, postgres } from '../support/backends.ts';
 import { insertMembers } from '../support/members.ts';
 import { startServer, type TestServer, type TestUser } from '../support/server.ts';
 
@@ -116,6 +116,33 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('kept directory pages, two instances on one PostgreSQL', () => {
+  it('a write served by one instance is seen in the next search on the other, which had the page kept', async () => {
+    const a = await startServer(postgres);
+    const b = await startServer(postgres, { databaseUrl: a.databaseUrl });
+    try {
+      const viewer = await a.createUser({ displayName: 'Viewer' });
+      const member = await a.createUser({ displayName: 'Nova Member' });
+      assert.equal((await a.request('PATCH', '/v1/me/profile', { token: member.token, body: { is_public: true, position: 'Nova keeper' } })).status, 200);
+      const positionOnA = async () => {
+        const res = await a.request('GET', '/v1/directory?q=nova', { token: viewer.token });
+        assert.equal(res.status, 200);
+        return (res.body as Page).profiles.map((p) => p.position);
+      };
+      assert.deepEqual(await positionOnA(), ['Nova keeper']);
+      assert.deepEqual(await positionOnA(), ['Nova keeper']);
+      assert.equal((await pageCounts(a)).hit, 1, 'the second search on A was a kept page');
+      // The same member, signed in on B, edits there.
+      const onB = await b.login(member.username);
+      assert.equal((await b.request('PATCH', '/v1/me/profile', { token: onB.access_token, body: { position: 'Nova finder' } })).status, 200);
+      assert.deepEqual(await positionOnA(), ['Nova finder']);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
 
 describe('kept directory pages: limits and switching off', () => {
   it('holds no more than DIRECTORY_CACHE_MB when ten times more pages are asked for than fit', async () => {
