@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ProfiledError } from '@profiled/core';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { AccountRow, PasskeyRow, WebAuthnChallengeRow } from '../../storage/port.ts';
 import { throttleGuard } from '../throttle.ts';
 import type { Principal, ServiceDeps } from '../types.ts';
 import type { MfaService } from './factors.ts';
 import { queueSecurityNotice } from './notices.ts';
+
+// Loaded with the first ceremony: its attestation and COSE parsers take some 5 MB of heap
+// and 25 MB resident in a server where nobody uses a passkey.
+let webauthn: Promise<typeof import('@simplewebauthn/server')> | undefined;
+const loadWebAuthn = () => (webauthn ??= import('@simplewebauthn/server'));
 
 /** How long a ceremony's challenge waits (the browser's own timeout is a minute). */
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -80,7 +81,7 @@ export function createPasskeyService(deps: ServiceDeps, mfa: MfaService) {
     async registrationOptions(principal: Principal, password: unknown): Promise<PublicKeyCredentialCreationOptionsJSON> {
       const row = await account(principal.accountId);
       await mfa.checkPassword(row, password);
-      const options = await generateRegistrationOptions({
+      const options = await (await loadWebAuthn()).generateRegistrationOptions({
         rpName: publicUrl.host,
         rpID,
         userName: row.email ?? row.username,
@@ -104,7 +105,7 @@ export function createPasskeyService(deps: ServiceDeps, mfa: MfaService) {
       const challenge = challengeOf(response as RegistrationResponseJSON);
       const waiting = challenge && (await storage.repos.consumeWebAuthnChallenge(challenge, 'register', nowIso()));
       if (!waiting || waiting.account_id !== principal.accountId) throw invalid();
-      const verified = await verifyRegistrationResponse({ response: response as RegistrationResponseJSON, expectedChallenge: waiting.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false }).catch(() => undefined);
+      const verified = await (await loadWebAuthn()).verifyRegistrationResponse({ response: response as RegistrationResponseJSON, expectedChallenge: waiting.challenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false }).catch(() => undefined);
       if (!verified?.verified) throw invalid();
       const { credential, credentialDeviceType } = verified.registrationInfo;
       const row = await account(principal.accountId);
@@ -155,7 +156,7 @@ export function createPasskeyService(deps: ServiceDeps, mfa: MfaService) {
      */
     async authenticationOptions(accountId: string | null): Promise<PublicKeyCredentialRequestOptionsJSON> {
       const keys = accountId ? await storage.repos.listPasskeysOf(accountId) : [];
-      const options = await generateAuthenticationOptions({ rpID, allowCredentials: descriptors(keys), userVerification: accountId ? 'preferred' : 'required', timeout: 60_000 });
+      const options = await (await loadWebAuthn()).generateAuthenticationOptions({ rpID, allowCredentials: descriptors(keys), userVerification: accountId ? 'preferred' : 'required', timeout: 60_000 });
       await newChallenge(options.challenge, 'authenticate', accountId);
       return options;
     },
@@ -176,7 +177,7 @@ export function createPasskeyService(deps: ServiceDeps, mfa: MfaService) {
         return invalid();
       };
       if (!waiting || !passkey || waiting.account_id !== accountId || (accountId && passkey.account_id !== accountId)) throw await fail();
-      const result = await verifyAuthenticationResponse({
+      const result = await (await loadWebAuthn()).verifyAuthenticationResponse({
         response: assertion,
         expectedChallenge: waiting.challenge,
         expectedOrigin: origin,
